@@ -1,0 +1,47 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "portinfo",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "portinfo", targets: ["portinfo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        // Turns migrations/*.sql into Swift source at build time, so the binary carries them.
+        .executableTarget(name: "MigrationEmbedder"),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"]
+        ),
+        .target(
+            name: "Registry",
+            dependencies: ["CSQLite"],
+            plugins: ["EmbedMigrations"]
+        ),
+        .executableTarget(
+            name: "portinfo",
+            dependencies: [
+                "Registry",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "RegistryBench",
+            dependencies: ["Registry"],
+            path: "Benchmarks/RegistryBench"
+        ),
+        .target(name: "TestSupport", dependencies: ["Registry"], path: "Tests/TestSupport"),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
+        .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "TestSupport"]),
+    ]
+)

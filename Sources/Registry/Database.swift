@@ -1,0 +1,76 @@
+import CSQLite
+
+/// One connection to an SQLite database file. Not thread-safe: use it from one thread at a time.
+public final class Database {
+    public enum Mode: Sendable {
+        /// For serving and queries: the file must exist, and nothing is ever written to it.
+        case readOnly
+        /// For seeding: the file is created when missing.
+        case readWriteCreate
+    }
+
+    public let path: String
+    let connection: OpaquePointer
+
+    public init(path: String, mode: Mode) throws(SQLiteError) {
+        let flags: Int32 = switch mode {
+        case .readOnly: SQLITE_OPEN_READONLY
+        case .readWriteCreate: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        var connection: OpaquePointer?
+        let code = sqlite3_open_v2(path, &connection, flags | SQLITE_OPEN_NOMUTEX, nil)
+        guard code == SQLITE_OK, let connection else {
+            let error = SQLiteError(code: code, connection: connection, sql: nil)
+            sqlite3_close_v2(connection)
+            throw SQLiteError(code: error.code, message: "\(error.message): \(path)")
+        }
+        sqlite3_extended_result_codes(connection, 1)
+        self.path = path
+        self.connection = connection
+    }
+
+    deinit {
+        sqlite3_close_v2(connection)
+    }
+
+    /// Runs one or more SQL statements that return no rows.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(connection, sql, nil, nil, &errorMessage)
+        guard code == SQLITE_OK else {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: code, message: message, sql: sql)
+        }
+    }
+
+    public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
+        try Statement(sql: sql, connection: connection)
+    }
+
+    /// Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back when it throws.
+    public func transaction<Result>(_ body: () throws -> Result) throws -> Result {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// The single value of a one-row, one-column query (nil when it returns no row or NULL).
+    public func scalarText(_ sql: String) throws(SQLiteError) -> String? {
+        let statement = try prepare(sql)
+        return try statement.step() ? statement.optionalText(at: 0) : nil
+    }
+
+    /// True when the schema has a table or view of this name.
+    public func hasTable(_ name: String, schema: String = "main") throws(SQLiteError) -> Bool {
+        let statement = try prepare("SELECT 1 FROM \(schema).sqlite_schema WHERE type IN ('table', 'view') AND name = ?")
+        try statement.bind(name, at: 1)
+        return try statement.step()
+    }
+}

@@ -1,0 +1,109 @@
+/// One IANA registry record as portinfo presents it (DESIGN.md's Record): IANA's text with
+/// empty fields as nil, brackets taken off references, and the status read from the description.
+public struct Record: Equatable, Sendable {
+    public enum Transport: String, CaseIterable, Sendable, Encodable {
+        case tcp, udp, sctp, dccp
+    }
+
+    public enum Status: String, Sendable, Encodable {
+        case assigned, reserved, unassigned
+    }
+
+    public struct Ports: Equatable, Sendable, Encodable {
+        public let first: Int
+        public let last: Int
+    }
+
+    public let service: String?
+    public let transport: Transport?
+    /// nil for name-only rows (DNS-SD service names without a port).
+    public let ports: Ports?
+    public let description: String?
+    public let assignee: String?
+    public let contact: String?
+    public let registered: String?
+    public let modified: String?
+    public let references: [String]
+    public let serviceCode: String?
+    public let unauthorizedUse: String?
+    public let notes: String?
+    public let status: Status
+
+    public init(_ row: IANARow) {
+        service = row.serviceName.nonEmpty
+        transport = row.transport
+        ports = row.ports.map { Ports(first: $0.lowerBound, last: $0.upperBound) }
+        description = row.description.nonEmpty
+        assignee = Self.unbracketed(row.assignee)
+        contact = Self.unbracketed(row.contact)
+        registered = row.registrationDate.nonEmpty
+        modified = row.modificationDate.nonEmpty
+        references = Self.splitReferences(row.reference)
+        serviceCode = row.serviceCode.nonEmpty
+        unauthorizedUse = row.unauthorizedUseReported.nonEmpty
+        notes = row.assignmentNotes.nonEmpty
+        status = Self.status(ofDescription: row.description)
+    }
+
+    /// "Unassigned…" or "Reserved…" (any case) say so; any other description is an assignment.
+    public static func status(ofDescription description: String) -> Status {
+        let lowered = description.lowercased()
+        if lowered.hasPrefix("unassigned") { return .unassigned }
+        if lowered.hasPrefix("reserved") { return .reserved }
+        return .assigned
+    }
+
+    /// `[RFC1234][RFC5678]` -> ["RFC1234", "RFC5678"]; text that is not wholly bracketed is one reference.
+    public static func splitReferences(_ field: String) -> [String] {
+        guard !field.isEmpty else { return [] }
+        return bracketedParts(field) ?? [field]
+    }
+
+    /// `[Jon_Postel]` -> "Jon_Postel", `[A][B]` -> "A, B"; other text is kept as written.
+    static func unbracketed(_ field: String) -> String? {
+        guard !field.isEmpty else { return nil }
+        return bracketedParts(field)?.joined(separator: ", ") ?? field
+    }
+
+    /// The insides of `[a][b]…` when the field is exactly a run of bracketed parts, else nil.
+    private static func bracketedParts(_ field: String) -> [String]? {
+        var parts: [String] = []
+        var rest = Substring(field)
+        while !rest.isEmpty {
+            guard rest.first == "[", let close = rest.firstIndex(of: "]") else { return nil }
+            parts.append(String(rest[rest.index(after: rest.startIndex)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return parts
+    }
+}
+
+extension Record: Encodable {
+    private enum CodingKeys: String, CodingKey {
+        case service, transport, ports, description, assignee, contact, registered, modified, references
+        case serviceCode = "service_code", unauthorizedUse = "unauthorized_use", notes, status
+    }
+
+    /// Every key is always present; missing values are `null`, never left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(service, forKey: .service)
+        try container.encode(transport, forKey: .transport)
+        try container.encode(ports, forKey: .ports)
+        try container.encode(description, forKey: .description)
+        try container.encode(assignee, forKey: .assignee)
+        try container.encode(contact, forKey: .contact)
+        try container.encode(registered, forKey: .registered)
+        try container.encode(modified, forKey: .modified)
+        try container.encode(references, forKey: .references)
+        try container.encode(serviceCode, forKey: .serviceCode)
+        try container.encode(unauthorizedUse, forKey: .unauthorizedUse)
+        try container.encode(notes, forKey: .notes)
+        try container.encode(status, forKey: .status)
+    }
+}
+
+extension String {
+    /// nil for "", so that an empty CSV field becomes JSON null.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

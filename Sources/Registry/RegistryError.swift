@@ -1,0 +1,29 @@
+/// Why a registry database cannot be used or replaced; each says what to do about it.
+public enum RegistryError: Error, CustomStringConvertible, Equatable {
+    case missingDatabase(path: String)
+    case notARegistry(path: String, reason: String)
+    case incompleteDatabase(path: String)
+    case invalidStoredRow(path: String, id: Int, reason: String)
+    case invalidCSV(source: String, error: CSVError)
+    case emptyCSV(source: String)
+    case seedFailed(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .missingDatabase(path):
+            "no registry database at \(path): seed one with `portinfo seed --csv FILE` (see README: Getting the IANA CSV)"
+        case let .notARegistry(path, reason):
+            "\(path) is not a portinfo registry database (\(reason))"
+        case let .incompleteDatabase(path):
+            "\(path) holds no completed seed: run `portinfo seed --csv FILE --db \(path)`"
+        case let .invalidStoredRow(path, id, reason):
+            "\(path): record \(id) is damaged (\(reason)): re-seed the database"
+        case let .invalidCSV(source, error):
+            "\(source): \(error)"
+        case let .emptyCSV(source):
+            "\(source): no CSV header: the input is empty"
+        case let .seedFailed(path, reason):
+            "seeding \(path) failed, the previous database is untouched: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One page of full-text search results, best first, and how many there are in all.
+public struct SearchResults: Equatable, Sendable {
+    public let total: Int
+    public let records: [Record]
+}
+
+/// Read-only queries over a seeded registry database. Holds its prepared statements, so keep one
+/// store per thread and reuse it.
+public final class RegistryStore {
+    /// Search pages hold at most this many records.
+    public static let maximumSearchLimit = 100
+    public static let defaultSearchLimit = 20
+
+    public let database: Database
+    private let recordColumns = """
+        r.id, r.service_name, r.port_number, r.transport_protocol, r.description, r.assignee, r.contact,
+        r.registration_date, r.modification_date, r.reference, r.service_code,
+        r.unauthorized_use_reported, r.assignment_notes
+        """
+    private lazy var coveringPort = prepared("""
+        SELECT \(recordColumns) FROM port_coverage c JOIN records r ON r.id = c.record_id
+        WHERE c.port = ?1 AND (?2 IS NULL OR r.transport IS NULL OR r.transport = ?2) ORDER BY r.id
+        """)
+    private lazy var named = prepared(
+        "SELECT \(recordColumns) FROM records r WHERE r.service_folded = ? ORDER BY r.id")
+    private lazy var searchPage = prepared("""
+        SELECT \(recordColumns) FROM records_fts f JOIN records r ON r.id = f.rowid
+        WHERE records_fts MATCH ?1
+        ORDER BY r.service_folded = ?2 DESC, bm25(records_fts, 10.0, 2.0, 1.0), r.id LIMIT ?3 OFFSET ?4
+        """)
+    private lazy var searchCount = prepared("SELECT count(*) FROM records_fts WHERE records_fts MATCH ?")
+
+    /// Opens the database at `path` read-only, checking that it is a complete registry of this
+    /// binary's schema version.
+    public init(path: String) throws {
+        guard access(path, F_OK) == 0 else { throw RegistryError.missingDatabase(path: path) }
+        database = try Database(path: path, mode: .readOnly)
+        do {
+            try Migrator().requireCurrent(database)
+        } catch let error as SQLiteError {
+            throw RegistryError.notARegistry(path: path, reason: error.message)
+        }
+        guard try database.hasTable("registry_metadata"),
+              try database.scalarText("SELECT count(*) FROM registry_metadata") == "1"
+        else { throw RegistryError.incompleteDatabase(path: path) }
+    }
+
+    /// Statements are prepared when first used; the SQL is fixed, so a failure here is a bug.
+    private func prepared(_ sql: String) -> Statement {
+        do { return try database.prepare(sql) } catch { fatalError("\(error)") }
+    }
+
+    /// Every record whose port or range covers `port`, in registry order. With a transport, the
+    /// records for that transport and those that name none (they hold for every transport).
+    public func records(coveringPort port: Int, transport: Record.Transport? = nil) throws -> [Record] {
+        try coveringPort.bind(port, at: 1)
+        try coveringPort.bind(transport?.rawValue, at: 2)
+        return try coveringPort.rows(record)
+    }
+
+    public func lookup(port: Int, transport: Record.Transport? = nil) throws -> PortLookup {
+        PortLookup(port: port, records: try records(coveringPort: port, transport: transport))
+    }
+
+    /// Records whose service name is `name`, compared case-insensitively, in registry order.
+    public func records(named name: String) throws -> [Record] {
+        try named.bind(name.lowercased(), at: 1)
+        return try named.rows(record)
+    }
+
+    /// Full-text search over service names, descriptions and notes: every word of `text` must
+    /// match the start of a word; an exact service name ranks first, then by relevance.
+    public func search(_ text: String, limit: Int = defaultSearchLimit, offset: Int = 0) throws -> SearchResults {
+        precondition((1...Self.maximumSearchLimit).contains(limit) && offset >= 0, "callers validate limit and offset")
+        guard let query = Self.ftsQuery(text) else { return SearchResults(total: 0, records: []) }
+        try searchCount.bind(query, at: 1)
+        let total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
+        try searchPage.bind(query, at: 1)
+        try searchPage.bind(text.lowercased(), at: 2)
+        try searchPage.bind(limit, at: 3)
+        try searchPage.bind(offset, at: 4)
+        return SearchResults(total: total, records: try searchPage.rows(record))
+    }
+
+    public func metadata() throws -> RegistryMetadata {
+        let statement = try database.prepare(
+            "SELECT source, csv_sha256, imported_at, record_count, newest_iana_date FROM registry_metadata")
+        guard let metadata = try statement.rows({
+            RegistryMetadata(source: $0.text(at: 0), csvSHA256: $0.text(at: 1), importedAt: $0.text(at: 2),
+                             recordCount: $0.int(at: 3), newestIANADate: $0.optionalText(at: 4))
+        }).first else { throw RegistryError.incompleteDatabase(path: database.path) }
+        return metadata
+    }
+
+    /// The words of `text` as an FTS5 query: each a quoted prefix term, all required. nil when
+    /// `text` has no word characters. Quoting keeps FTS5 syntax (AND, NEAR, `*`, `"`) literal.
+    static func ftsQuery(_ text: String) -> String? {
+        let words = text.split { !($0.isLetter || $0.isNumber) }
+        guard !words.isEmpty else { return nil }
+        return words.map { "\"\($0)\"*" }.joined(separator: " ")
+    }
+
+    private func record(_ row: Statement) throws -> Record {
+        let fields = (1...Int32(IANARow.header.count)).map { row.text(at: $0) }
+        do throws(CSVError) {
+            return Record(try IANARow(CSVRecord(line: row.int(at: 0), fields: fields)))
+        } catch {
+            throw RegistryError.invalidStoredRow(path: database.path, id: row.int(at: 0), reason: error.reason)
+        }
+    }
+}

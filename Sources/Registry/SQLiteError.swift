@@ -1,0 +1,26 @@
+import CSQLite
+
+/// A failed SQLite call: SQLite's result code and message, and the SQL that failed (when there was one).
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    public let code: Int32
+    public let message: String
+    public let sql: String?
+
+    init(code: Int32, message: String, sql: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sql = sql
+    }
+
+    /// The error SQLite last recorded on `connection` for a call that returned `code`.
+    init(code: Int32, connection: OpaquePointer?, sql: String? = nil) {
+        let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
+            ?? String(cString: sqlite3_errstr(code))
+        self.init(code: code, message: message, sql: sql)
+    }
+
+    public var description: String {
+        guard let sql else { return "SQLite error \(code): \(message)" }
+        return "SQLite error \(code): \(message) (in: \(sql))"
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// `--db PATH`, else `$PORTINFO_DB`, else `portinfo.db` in the current directory.
+struct DatabaseOptions: ParsableArguments {
+    static let defaultPath = "portinfo.db"
+
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "The registry database (default: $PORTINFO_DB, else ./\(defaultPath)).", valueName: "path"))
+    var explicitPath: String?
+
+    var path: String {
+        if let explicitPath { return explicitPath }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["PORTINFO_DB"], !fromEnvironment.isEmpty {
+            return fromEnvironment
+        }
+        return Self.defaultPath
+    }
+}
+
+/// `--json`: print the API's JSON instead of a table.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON (the HTTP API's shapes) instead of a table.")
+    var json = false
+
+    func printJSON(_ value: some Encodable) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Registry
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+@main
+struct PortInfo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "portinfo",
+        abstract: "Answers \"what is port N?\" from the IANA Service Name and Transport Protocol Port Number Registry.",
+        discussion: """
+            The registry lives in an SQLite database seeded from IANA's CSV:
+              curl -fsSL https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv \\
+                | portinfo seed --csv -
+            """,
+        subcommands: [Seed.self, Lookup.self, Service.self, Search.self]
+    )
+
+    /// Every error ends the process with one line on standard error and a non-zero status.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) } // --help, --version
+            let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            var line = "portinfo: \(message)\n"
+            line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            // Usage errors keep ArgumentParser's EX_USAGE (64); failures of the work itself exit 1.
+            exit(withError: ExitCode(code == .validationFailure ? code.rawValue : 1))
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Registry
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Full-text search over service names, descriptions and notes, best match first.")
+
+    @Argument(help: "Words to find; each must match the start of a word.")
+    var text: String
+
+    @Option(help: "Results per page, 1 to \(RegistryStore.maximumSearchLimit).")
+    var limit = RegistryStore.defaultSearchLimit
+
+    @Option(help: "Results to skip, for the next pages.")
+    var offset = 0
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Answer: Encodable {
+        let query: String
+        let total: Int
+        let results: [Record]
+    }
+
+    func validate() throws {
+        guard !text.trimmingPrefix(while: \.isWhitespace).isEmpty else { throw ValidationError("the search text is empty") }
+        guard (1...RegistryStore.maximumSearchLimit).contains(limit) else {
+            throw ValidationError("--limit must be from 1 to \(RegistryStore.maximumSearchLimit), got \(limit)")
+        }
+        guard offset >= 0 else { throw ValidationError("--offset must be 0 or more, got \(offset)") }
+    }
+
+    func run() throws {
+        let results = try RegistryStore(path: database.path).search(text, limit: limit, offset: offset)
+        if output.json { return try output.printJSON(Answer(query: text, total: results.total, results: results.records)) }
+        guard !results.records.isEmpty else {
+            print("\(results.total) records match '\(text)'" + (results.total > 0 ? " (none from offset \(offset))" : ""))
+            return
+        }
+        print("\(results.total) records match '\(text)'; \(offset + 1) to \(offset + results.records.count):")
+        print(RecordTable(results.records).text)
+    }
+}

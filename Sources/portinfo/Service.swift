@@ -1,0 +1,25 @@
+import ArgumentParser
+import Registry
+
+struct Service: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The records registered under a service name (case-insensitive; aliases such as whois++ are names of their own).")
+
+    @Argument(help: "A service name, e.g. http, whois++ or sql*net.")
+    var name: String
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    struct Answer: Encodable {
+        let service: String
+        let records: [Record]
+    }
+
+    func run() throws {
+        let records = try RegistryStore(path: database.path).records(named: name)
+        guard !records.isEmpty else { throw ValidationError("no service named '\(name)' in the registry") }
+        if output.json { return try output.printJSON(Answer(service: name, records: records)) }
+        print(RecordTable(records).text)
+    }
+}

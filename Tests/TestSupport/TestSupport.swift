@@ -1,0 +1,88 @@
+import Foundation
+import Registry
+
+/// The repository's top-level folder (this file is Tests/TestSupport/TestSupport.swift).
+public let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// The IANA snapshots: `$PORTINFO_IANA_CSV` (the current one) or ../shared/iana/ beside the
+/// repository. Tests of the full registry are skipped when they are absent.
+public enum Snapshot {
+    public static let current: String? = {
+        if let path = ProcessInfo.processInfo.environment["PORTINFO_IANA_CSV"], !path.isEmpty {
+            return FileManager.default.fileExists(atPath: path) ? path : nil
+        }
+        return existing("service-names-port-numbers.csv")
+    }()
+
+    /// The 2024-04 snapshot, for update and diff tests.
+    public static let previous: String? = existing("service-names-port-numbers-2024-04.csv")
+
+    private static func existing(_ name: String) -> String? {
+        let path = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/iana/\(name)").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+}
+
+/// A fresh temporary folder, removed when the value is released.
+public final class TemporaryDirectory: @unchecked Sendable {
+    public let url: URL
+
+    public init() {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("portinfo-test-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
+
+    public func path(_ name: String) -> String {
+        url.appendingPathComponent(name).path
+    }
+
+    /// Writes `contents` to a file in this folder and returns its path.
+    @discardableResult
+    public func write(_ name: String, _ contents: String) -> String {
+        write(name, Data(contents.utf8))
+    }
+
+    @discardableResult
+    public func write(_ name: String, _ contents: Data) -> String {
+        let path = path(name)
+        precondition(FileManager.default.createFile(atPath: path, contents: contents), "cannot write \(path)")
+        return path
+    }
+
+    /// The names of the files in this folder, hidden ones included.
+    public func fileNames() -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+    }
+}
+
+/// IANA's CSV header line.
+public let ianaHeader = IANARow.header.joined(separator: ",")
+
+/// A small IANA CSV with the registry's traps: a multi-line quoted description with doubled
+/// quotes, an alias row, a range and a single port row covering the same port, a name-only
+/// row, an empty transport, both date forms, several references, markup-like text.
+public let trapsCSV = """
+\(ianaHeader)
+,0,tcp,Reserved,,,,2024-12-20,[RFC6335],,,
+ipcserver,600,tcp,Sun IPC server,[Bill_Schiefelbein],[Bill_Schiefelbein],,,,,,
+ipcserver,600,udp,Sun IPC server,[Bill_Schiefelbein],[Bill_Schiefelbein],,,,,,
+whoispp,63,tcp,"whois++
+IANA assigned this well-formed service name as a replacement for ""whois++"".",[Rickard_Schoultz],[Rickard_Schoultz],,,,,,
+whois++,63,tcp,whois++,[Rickard_Schoultz],[Rickard_Schoultz],,,,,,"This entry is an alias to ""whoispp"".
+This entry is now historic, not usable for use with many
+common service discovery mechanisms."
+x11,6000-6063,tcp,X Window System,[Stephen_Gildea],[Stephen_Gildea],,,,,Known Unauthorized Use on port 6003,
+,7748-7776,,Unassigned,,,,,,,,
+,7776,,Unassigned,,,,,,,,
+ftp,21,tcp,File Transfer Protocol [Control],[Jon_Postel],[Jon_Postel],2003-01,2024-07-22,[RFC959][RFC2228],,,Defined TXT keys: u=<username> p=<password> path=<path>
+argus,,,ARGUS Protocol,[Robert_Hinden],[Robert_Hinden],,,,,,
+cl/1,172,tcp,Network PostScript,[Eric_Wright],[Vera_Heinau][Heiko_Schlichting],,,,1145656131,,
+sql*net,66,tcp,Oracle SQL*NET,[Jack_Haverty],[Jack_Haverty],,,,,,
+,49151,tcp,Reserved,,,,,,,,
+
+"""
