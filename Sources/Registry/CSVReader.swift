@@ -40,6 +40,10 @@ public struct CSVReader<Input: ByteStream> {
     public static var bufferSize: Int { 64 * 1024 }
 
     private var buffer: [UInt8]
+    /// The bytes of the field being read.
+    private var field: [UInt8] = []
+    /// How many fields the last record had: the next one most likely has as many.
+    private var lastFieldCount = 0
     private var position = 0
     private var end = 0
     private var atStart = true
@@ -55,27 +59,30 @@ public struct CSVReader<Input: ByteStream> {
     public mutating func next() throws -> CSVRecord? {
         var state = State.fieldStart
         var fields: [String] = []
-        var field: [UInt8] = []
+        fields.reserveCapacity(lastFieldCount)
         var recordLine = line
         var quoteLine = line
-
-        func finishField() throws(CSVError) {
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw CSVError(line: recordLine, reason: "field \(fields.count + 1) is not valid UTF-8")
-            }
-            fields.append(text)
-            field.removeAll(keepingCapacity: true)
-        }
+        field.removeAll(keepingCapacity: true)
 
         while true {
             if position == end, try !refill() { break }
+            // Plain text inside a field is copied a run at a time; only the bytes that matter to
+            // the syntax go through the state machine one by one.
+            if state == .unquoted || state == .quoted {
+                let run = plainRunLength(buffer, from: position, to: end, quoted: state == .quoted)
+                if run > 0 {
+                    field.append(contentsOf: buffer[position..<position + run])
+                    position += run
+                    continue
+                }
+            }
             let byte = buffer[position]
             position += 1
             switch state {
             case .fieldStart, .unquoted:
                 switch byte {
                 case UInt8(ascii: ","):
-                    try finishField()
+                    try finishField(&field, into: &fields, recordLine: recordLine)
                     state = .fieldStart
                 case UInt8(ascii: "\n"):
                     line += 1
@@ -83,8 +90,8 @@ public struct CSVReader<Input: ByteStream> {
                         recordLine = line // an empty line: nothing to return
                         continue
                     }
-                    try finishField()
-                    return CSVRecord(line: recordLine, fields: fields)
+                    try finishField(&field, into: &fields, recordLine: recordLine)
+                    return finishRecord(fields, line: recordLine)
                 case UInt8(ascii: "\r"):
                     state = .carriageReturn
                 case UInt8(ascii: "\"") where state == .fieldStart:
@@ -100,10 +107,9 @@ public struct CSVReader<Input: ByteStream> {
                 switch byte {
                 case UInt8(ascii: "\""): state = .quoteInQuoted
                 case UInt8(ascii: "\r"): state = .carriageReturnInQuoted
-                case UInt8(ascii: "\n"):
+                default: // a line feed: plain runs stop at it to count the line
                     line += 1
                     field.append(byte)
-                default: field.append(byte)
                 }
             case .quoteInQuoted:
                 switch byte {
@@ -111,12 +117,12 @@ public struct CSVReader<Input: ByteStream> {
                     field.append(byte)
                     state = .quoted
                 case UInt8(ascii: ","):
-                    try finishField()
+                    try finishField(&field, into: &fields, recordLine: recordLine)
                     state = .fieldStart
                 case UInt8(ascii: "\n"):
                     line += 1
-                    try finishField()
-                    return CSVRecord(line: recordLine, fields: fields)
+                    try finishField(&field, into: &fields, recordLine: recordLine)
+                    return finishRecord(fields, line: recordLine)
                 case UInt8(ascii: "\r"):
                     state = .carriageReturn
                 default:
@@ -132,18 +138,17 @@ public struct CSVReader<Input: ByteStream> {
                     state = .fieldStart
                     continue
                 }
-                try finishField()
-                return CSVRecord(line: recordLine, fields: fields)
+                try finishField(&field, into: &fields, recordLine: recordLine)
+                return finishRecord(fields, line: recordLine)
             case .carriageReturnInQuoted:
                 if byte == UInt8(ascii: "\n") {
                     line += 1
                     field.append(byte)
-                    state = .quoted
                 } else {
                     field.append(UInt8(ascii: "\r"))
                     position -= 1 // look at this byte again, inside the quotes
-                    state = .quoted
                 }
+                state = .quoted
             }
         }
 
@@ -155,9 +160,14 @@ public struct CSVReader<Input: ByteStream> {
         case .fieldStart where fields.isEmpty && field.isEmpty:
             return nil
         case .fieldStart, .unquoted, .quoteInQuoted:
-            try finishField()
-            return CSVRecord(line: recordLine, fields: fields)
+            try finishField(&field, into: &fields, recordLine: recordLine)
+            return finishRecord(fields, line: recordLine)
         }
+    }
+
+    private mutating func finishRecord(_ fields: [String], line: Int) -> CSVRecord {
+        lastFieldCount = fields.count
+        return CSVRecord(line: line, fields: fields)
     }
 
     /// Reads the next bytes into the buffer: false at the end of the input.
@@ -181,4 +191,35 @@ public struct CSVReader<Input: ByteStream> {
         }
         if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
     }
+}
+
+// Free functions rather than methods: inside the generic reader they would look up its type
+// metadata on every call, which costs more than the work they do.
+
+/// How many bytes from `start` on are plain field text (no quote, CR, LF, or, unquoted, comma).
+private func plainRunLength(_ buffer: [UInt8], from start: Int, to end: Int, quoted: Bool) -> Int {
+    let stop = quoted ? UInt8(ascii: "\"") : UInt8(ascii: ",")
+    return buffer.withUnsafeBufferPointer { bytes in
+        var index = start
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == stop || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { break }
+            index += 1
+        }
+        return index - start
+    }
+}
+
+/// Appends the field's text to `fields` and empties `field`.
+private func finishField(_ field: inout [UInt8], into fields: inout [String], recordLine: Int) throws(CSVError) {
+    // ASCII is valid UTF-8 as it stands; only other text needs the full check.
+    let isASCII = field.withUnsafeBufferPointer { bytes in bytes.reduce(0, |) < 0x80 }
+    if isASCII {
+        fields.append(String(decoding: field, as: UTF8.self))
+    } else if let text = String(validating: field, as: UTF8.self) {
+        fields.append(text)
+    } else {
+        throw CSVError(line: recordLine, reason: "field \(fields.count + 1) is not valid UTF-8")
+    }
+    field.removeAll(keepingCapacity: true)
 }

@@ -56,7 +56,7 @@ public struct IANARow: Equatable, Sendable {
         ports = try Self.parsePorts(portNumber, fail: fail)
         if transportProtocol.isEmpty {
             transport = nil
-        } else if let transport = Record.Transport(rawValue: transportProtocol.lowercased()) {
+        } else if let transport = Record.Transport(rawValue: transportProtocol) ?? Record.Transport(rawValue: transportProtocol.lowercased()) {
             self.transport = transport
         } else {
             throw fail("Transport Protocol '\(transportProtocol)' is not tcp, udp, sctp, dccp or empty")
@@ -87,25 +87,35 @@ public struct IANARow: Equatable, Sendable {
 
     private static func parsePorts(_ text: String, fail: (String) -> CSVError) throws(CSVError) -> ClosedRange<Int>? {
         guard !text.isEmpty else { return nil }
-        let parts = text.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-        let bounds = parts.map { part -> Int? in
-            guard (1...5).contains(part.count), part.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-            return Int(part).flatMap { $0 <= 65535 ? $0 : nil }
+        var bounds: [Int] = []
+        var value = 0, digits = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where digits < 5:
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                digits += 1
+            case UInt8(ascii: "-") where digits > 0 && bounds.isEmpty:
+                bounds.append(value)
+                (value, digits) = (0, 0)
+            default:
+                throw fail("Port Number '\(text)' is not N or N-M with ports from 0 to 65535")
+            }
         }
-        guard let first = bounds.first ?? nil, let last = bounds.last ?? nil else {
+        bounds.append(value)
+        guard digits > 0, bounds.allSatisfy(PortLookup.validPorts.contains) else {
             throw fail("Port Number '\(text)' is not N or N-M with ports from 0 to 65535")
         }
-        guard first <= last else {
+        guard bounds[0] <= bounds[bounds.count - 1] else {
             throw fail("Port Number '\(text)' is a range whose first port is above its last")
         }
-        return first...last
+        return bounds[0]...bounds[bounds.count - 1]
     }
 
     private static func isIANADate(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
+        let bytes = text.utf8
         guard bytes.count == 7 || bytes.count == 10 else { return false }
-        return bytes.indices.allSatisfy { index in
-            index == 4 || index == 7 ? bytes[index] == UInt8(ascii: "-") : (0x30...0x39).contains(bytes[index])
+        return bytes.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (0x30...0x39).contains(byte)
         }
     }
 }

@@ -47,10 +47,14 @@ public struct Record: Equatable, Sendable {
 
     /// "Unassigned…" or "Reserved…" (any case) say so; any other description is an assignment.
     public static func status(ofDescription description: String) -> Status {
-        let lowered = description.lowercased()
-        if lowered.hasPrefix("unassigned") { return .unassigned }
-        if lowered.hasPrefix("reserved") { return .reserved }
+        if description.utf8.starts(with: "unassigned".utf8, by: equalIgnoringASCIICase) { return .unassigned }
+        if description.utf8.starts(with: "reserved".utf8, by: equalIgnoringASCIICase) { return .reserved }
         return .assigned
+    }
+
+    /// `byte` equals `lowercaseLetter` in either case.
+    private static func equalIgnoringASCIICase(_ byte: UInt8, _ lowercaseLetter: UInt8) -> Bool {
+        byte | 0x20 == lowercaseLetter
     }
 
     /// `[RFC1234][RFC5678]` -> ["RFC1234", "RFC5678"]; text that is not wholly bracketed is one reference.

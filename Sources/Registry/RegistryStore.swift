@@ -25,10 +25,18 @@ public final class RegistryStore {
         r.registration_date, r.modification_date, r.reference, r.service_code,
         r.unauthorized_use_reported, r.assignment_notes
         """
+    /// ?1 port, ?2 transport or NULL, ?3 the widest range's span.
     private lazy var coveringPort = prepared("""
-        SELECT \(recordColumns) FROM port_coverage c JOIN records r ON r.id = c.record_id
-        WHERE c.port = ?1 AND (?2 IS NULL OR r.transport IS NULL OR r.transport = ?2) ORDER BY r.id
+        SELECT \(recordColumns) FROM records r INDEXED BY records_by_port
+        WHERE r.port_first = ?1 AND r.port_last = ?1 AND (?2 IS NULL OR r.transport IS NULL OR r.transport = ?2)
+        UNION ALL
+        SELECT \(recordColumns) FROM records r INDEXED BY records_ranges
+        WHERE r.port_last > r.port_first AND r.port_first BETWEEN ?1 - ?3 AND ?1 AND r.port_last >= ?1
+          AND (?2 IS NULL OR r.transport IS NULL OR r.transport = ?2)
+        ORDER BY 1
         """)
+    /// How far the widest range row reaches beyond its first port: bounds the range scan.
+    private let widestRange: Int
     private lazy var named = prepared(
         "SELECT \(recordColumns) FROM records r WHERE r.service_folded = ? ORDER BY r.id")
     private lazy var searchPage = prepared("""
@@ -51,6 +59,8 @@ public final class RegistryStore {
         guard try database.hasTable("registry_metadata"),
               try database.scalarText("SELECT count(*) FROM registry_metadata") == "1"
         else { throw RegistryError.incompleteDatabase(path: path) }
+        widestRange = Int(try database.scalarText(
+            "SELECT max(port_last - port_first) FROM records WHERE port_last > port_first") ?? "0") ?? 0
     }
 
     /// Statements are prepared when first used; the SQL is fixed, so a failure here is a bug.
@@ -63,6 +73,7 @@ public final class RegistryStore {
     public func records(coveringPort port: Int, transport: Record.Transport? = nil) throws -> [Record] {
         try coveringPort.bind(port, at: 1)
         try coveringPort.bind(transport?.rawValue, at: 2)
+        try coveringPort.bind(widestRange, at: 3)
         return try coveringPort.rows(record)
     }
 

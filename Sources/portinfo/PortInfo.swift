@@ -6,15 +6,17 @@ import Glibc
 import Darwin
 #endif
 
+/// Where IANA publishes the registry as CSV.
+let ianaCSVURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv"
+
 @main
 struct PortInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portinfo",
         abstract: "Answers \"what is port N?\" from the IANA Service Name and Transport Protocol Port Number Registry.",
         discussion: """
-            The registry lives in an SQLite database seeded from IANA's CSV:
-              curl -fsSL https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv \\
-                | portinfo seed --csv -
+            The registry is an SQLite database that `portinfo seed` builds from IANA's CSV, published at
+            \(ianaCSVURL)
             """,
         subcommands: [Seed.self, Lookup.self, Service.self, Search.self]
     )

@@ -86,3 +86,67 @@ sql*net,66,tcp,Oracle SQL*NET,[Jack_Haverty],[Jack_Haverty],,,,,,
 ,49151,tcp,Reserved,,,,,,,,
 
 """
+
+/// The folder `swift build` put the products in (the test bundle runs from it).
+public let productsDirectory: URL = {
+    let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? CommandLine.arguments[0]
+    var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
+    // On macOS the tests run inside a .xctest bundle.
+    while url.path.contains(".xctest") { url.deleteLastPathComponent() }
+    return url
+}()
+
+/// What a finished process left: exit status, standard output and standard error.
+public struct ProcessResult: Sendable {
+    public let status: Int32
+    public let output: String
+    public let error: String
+}
+
+/// Runs one of the package's executables (`portinfo` by default) to the end.
+public func run(_ arguments: [String], product: String = "portinfo", environment: [String: String] = [:],
+                input: Data? = nil) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = productsDirectory.appendingPathComponent(product)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let output = Pipe(), error = Pipe(), stdin = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = stdin
+    try process.run()
+    if let input { stdin.fileHandleForWriting.write(input) }
+    try stdin.fileHandleForWriting.close()
+    // Read both pipes to the end before waiting, so a full pipe cannot stall the child.
+    let errorData = ThreadSafeBox<Data>()
+    let errorReader = Thread { errorData.value = error.fileHandleForReading.readDataToEndOfFile() }
+    errorReader.start()
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    while errorData.value == nil { usleep(1000) }
+    return ProcessResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
+                         error: String(decoding: errorData.value!, as: UTF8.self))
+}
+
+/// A value written by one thread and read by another.
+public final class ThreadSafeBox<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Value?
+
+    public init() {}
+
+    public var value: Value? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
+/// A valid IANA CSV of `count` generated records, for tests that need bulk.
+public func generatedCSV(records count: Int) -> String {
+    var csv = ianaHeader + "\n"
+    for index in 0..<count {
+        csv += "svc\(index),\(index % 65536),\(index % 2 == 0 ? "tcp" : "udp"),Generated service \(index),,,2025-01,,,,,\n"
+    }
+    return csv
+}
