@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,10 +29,21 @@ let package = Package(
             dependencies: ["CSQLite"],
             plugins: ["EmbedMigrations"]
         ),
+        .target(
+            name: "HTTPServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "PortInfoAPI",
+            dependencies: ["HTTPServer", "Registry", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "portinfo",
             dependencies: [
+                "PortInfoAPI",
+                "HTTPServer",
                 "Registry",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +54,8 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Registry"], path: "Tests/TestSupport"),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "PortInfoAPITests", dependencies: ["PortInfoAPI", "HTTPServer", "Registry", "TestSupport"]),
         .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "TestSupport"]),
     ]
 )

@@ -1,5 +1,5 @@
 /// RFC 6335's three port ranges.
-public enum PortRange: String, Sendable, Encodable {
+public enum PortRange: String, Sendable {
     case system, user, dynamic
 
     public init(port: Int) {
@@ -12,15 +12,20 @@ public enum PortRange: String, Sendable, Encodable {
 }
 
 /// What the registry says of one port: every record covering it, and the status they add up to.
-public struct PortLookup: Equatable, Sendable, Encodable {
+public struct PortLookup: Equatable, Sendable {
     public static let validPorts = 0...65535
 
     /// A port written as decimal digits (leading zeros allowed), within 0...65535; else nil.
+    /// Byte by byte, without allocating: the HTTP API parses one per request.
     public static func port(fromDecimal text: some StringProtocol) -> Int? {
-        guard !text.isEmpty, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
-        let significant = text.drop { $0 == "0" }
-        guard significant.count <= 5 else { return nil }
-        return Int(significant.isEmpty ? "0" : String(significant)).flatMap { validPorts.contains($0) ? $0 : nil }
+        var port = 0, significantDigits = 0
+        for byte in text.utf8 {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            port = port * 10 + Int(byte - UInt8(ascii: "0"))
+            if port > 0 { significantDigits += 1 }
+            if significantDigits > 5 { return nil }
+        }
+        return !text.isEmpty && validPorts.contains(port) ? port : nil
     }
 
     /// The message for a port that `port(fromDecimal:)` refused, the same in the CLI and the API.

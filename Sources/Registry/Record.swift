@@ -1,15 +1,15 @@
 /// One IANA registry record as portinfo presents it (DESIGN.md's Record): IANA's text with
 /// empty fields as nil, brackets taken off references, and the status read from the description.
 public struct Record: Equatable, Sendable {
-    public enum Transport: String, CaseIterable, Sendable, Encodable {
+    public enum Transport: String, CaseIterable, Sendable {
         case tcp, udp, sctp, dccp
     }
 
-    public enum Status: String, Sendable, Encodable {
+    public enum Status: String, Sendable {
         case assigned, reserved, unassigned
     }
 
-    public struct Ports: Equatable, Sendable, Encodable {
+    public struct Ports: Equatable, Sendable {
         public let first: Int
         public let last: Int
     }
@@ -79,31 +79,6 @@ public struct Record: Equatable, Sendable {
             rest = rest[rest.index(after: close)...]
         }
         return parts
-    }
-}
-
-extension Record: Encodable {
-    private enum CodingKeys: String, CodingKey {
-        case service, transport, ports, description, assignee, contact, registered, modified, references
-        case serviceCode = "service_code", unauthorizedUse = "unauthorized_use", notes, status
-    }
-
-    /// Every key is always present; missing values are `null`, never left out.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(service, forKey: .service)
-        try container.encode(transport, forKey: .transport)
-        try container.encode(ports, forKey: .ports)
-        try container.encode(description, forKey: .description)
-        try container.encode(assignee, forKey: .assignee)
-        try container.encode(contact, forKey: .contact)
-        try container.encode(registered, forKey: .registered)
-        try container.encode(modified, forKey: .modified)
-        try container.encode(references, forKey: .references)
-        try container.encode(serviceCode, forKey: .serviceCode)
-        try container.encode(unauthorizedUse, forKey: .unauthorizedUse)
-        try container.encode(notes, forKey: .notes)
-        try container.encode(status, forKey: .status)
     }
 }
 

@@ -12,21 +12,21 @@ public struct SearchResults: Equatable, Sendable {
     public let records: [Record]
 }
 
-/// Read-only queries over a seeded registry database. Holds its prepared statements, so keep one
-/// store per thread and reuse it.
+/// Read-only queries over a seeded registry database. Prepares its statements when it opens (so a
+/// damaged file fails here, not mid-query), and holds them: keep one store per thread and reuse it.
 public final class RegistryStore {
     /// Search pages hold at most this many records.
     public static let maximumSearchLimit = 100
     public static let defaultSearchLimit = 20
 
     public let database: Database
-    private let recordColumns = """
+    private static let recordColumns = """
         r.id, r.service_name, r.port_number, r.transport_protocol, r.description, r.assignee, r.contact,
         r.registration_date, r.modification_date, r.reference, r.service_code,
         r.unauthorized_use_reported, r.assignment_notes
         """
     /// ?1 port, ?2 transport or NULL, ?3 the widest range's span.
-    private lazy var coveringPort = prepared("""
+    private static let coveringPortSQL = """
         SELECT \(recordColumns) FROM records r INDEXED BY records_by_port
         WHERE r.port_first = ?1 AND r.port_last = ?1 AND (?2 IS NULL OR r.transport IS NULL OR r.transport = ?2)
         UNION ALL
@@ -34,17 +34,20 @@ public final class RegistryStore {
         WHERE r.port_last > r.port_first AND r.port_first BETWEEN ?1 - ?3 AND ?1 AND r.port_last >= ?1
           AND (?2 IS NULL OR r.transport IS NULL OR r.transport = ?2)
         ORDER BY 1
-        """)
-    /// How far the widest range row reaches beyond its first port: bounds the range scan.
-    private let widestRange: Int
-    private lazy var named = prepared(
-        "SELECT \(recordColumns) FROM records r WHERE r.service_folded = ? ORDER BY r.id")
-    private lazy var searchPage = prepared("""
+        """
+    private static let namedSQL = "SELECT \(recordColumns) FROM records r WHERE r.service_folded = ? ORDER BY r.id"
+    private static let searchPageSQL = """
         SELECT \(recordColumns) FROM records_fts f JOIN records r ON r.id = f.rowid
         WHERE records_fts MATCH ?1
         ORDER BY r.service_folded = ?2 DESC, bm25(records_fts, 10.0, 2.0, 1.0), r.id LIMIT ?3 OFFSET ?4
-        """)
-    private lazy var searchCount = prepared("SELECT count(*) FROM records_fts WHERE records_fts MATCH ?")
+        """
+    private static let searchCountSQL = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?"
+    /// How far the widest range row reaches beyond its first port: bounds the range scan.
+    private let widestRange: Int
+    private let coveringPort: Statement
+    private let named: Statement
+    private let searchPage: Statement
+    private let searchCount: Statement
 
     /// Opens the database at `path` read-only, checking that it is a complete registry of this
     /// binary's schema version.
@@ -61,11 +64,10 @@ public final class RegistryStore {
         else { throw RegistryError.incompleteDatabase(path: path) }
         widestRange = Int(try database.scalarText(
             "SELECT max(port_last - port_first) FROM records WHERE port_last > port_first") ?? "0") ?? 0
-    }
-
-    /// Statements are prepared when first used; the SQL is fixed, so a failure here is a bug.
-    private func prepared(_ sql: String) -> Statement {
-        do { return try database.prepare(sql) } catch { fatalError("\(error)") }
+        coveringPort = try database.prepare(Self.coveringPortSQL)
+        named = try database.prepare(Self.namedSQL)
+        searchPage = try database.prepare(Self.searchPageSQL)
+        searchCount = try database.prepare(Self.searchCountSQL)
     }
 
     /// Every record whose port or range covers `port`, in registry order. With a transport, the

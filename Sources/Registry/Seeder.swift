@@ -21,9 +21,14 @@ public struct SeedReport: Sendable {
     public let duration: Duration
     /// nil when there was no previous database to compare with.
     public let changes: RegistryChanges?
+    /// False when the seed found the target already seeded from the same CSV and left it alone.
+    public let replaced: Bool
 
     /// The one-line summary `portinfo seed` ends with.
     public var summary: String {
+        guard replaced else {
+            return "\(path) is up to date: already seeded from this CSV (sha256 \(metadata.csvSHA256)), \(metadata.recordCount) records"
+        }
         let seconds = Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
         var line = "seeded \(path): \(metadata.recordCount) records, CSV sha256 \(metadata.csvSHA256), "
             + "newest IANA date \(metadata.newestIANADate ?? "none"), in \(Int((seconds * 1000).rounded())) ms"
@@ -51,8 +56,9 @@ public struct Seeder {
         return "\(directory)/.\(name).seed-\(pid)"
     }
 
-    /// Reads the CSV from `input` (`source` names it: a path, or "-") and replaces the target.
-    public func seed(from input: some ByteStream, source: String) throws -> SeedReport {
+    /// Reads the CSV from `input` (`source` names it: a path, or "-") and replaces the target;
+    /// with `onlyIfChanged`, only when the target was not seeded from a CSV of the same SHA-256.
+    public func seed(from input: some ByteStream, source: String, onlyIfChanged: Bool = false) throws -> SeedReport {
         let started = ContinuousClock.now
         try checkReplaceable()
         removeStaleTemporaryFiles()
@@ -70,6 +76,9 @@ public struct Seeder {
             metadata = try database.transaction {
                 try Self.importCSV(input, source: source, into: database)
             }
+            if onlyIfChanged, let current = try? RegistryStore(path: targetPath).metadata(), current.csvSHA256 == metadata.csvSHA256 {
+                return SeedReport(path: targetPath, metadata: current, duration: ContinuousClock.now - started, changes: nil, replaced: false)
+            }
             try Self.verify(database, expectedRecords: metadata.recordCount)
             changes = access(targetPath, F_OK) == 0 ? try Self.changes(in: database, since: targetPath) : nil
         }
@@ -78,7 +87,8 @@ public struct Seeder {
             throw RegistryError.seedFailed(path: targetPath, reason: "cannot rename the new database into place: \(String(cString: strerror(errno)))")
         }
         Self.syncToDisk(directoryOf: targetPath)
-        return SeedReport(path: targetPath, metadata: metadata, duration: ContinuousClock.now - started, changes: changes)
+        return SeedReport(path: targetPath, metadata: metadata, duration: ContinuousClock.now - started, changes: changes,
+                          replaced: true)
     }
 
     /// An existing target is replaced only when it is a portinfo registry this binary understands.

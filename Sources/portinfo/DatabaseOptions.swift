@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -24,12 +29,11 @@ struct DatabaseOptions: ParsableArguments {
 
 /// `--json`: print the API's JSON instead of a table.
 struct OutputOptions: ParsableArguments {
-    @Flag(help: "Print JSON (the HTTP API's shapes) instead of a table.")
+    @Flag(help: "Print JSON (the HTTP API's answer, indented) instead of a table.")
     var json = false
 
-    func printJSON(_ value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    /// Writes a body from APIJSON as it is: it ends in its own newline.
+    func printJSON(_ body: [UInt8]) {
+        body.withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
     }
 }

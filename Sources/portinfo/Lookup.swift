@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortInfoAPI
 import Registry
 
 struct Lookup: ParsableCommand {
@@ -22,7 +23,7 @@ struct Lookup: ParsableCommand {
     func run() throws {
         let store = try RegistryStore(path: database.path)
         let lookup = try store.lookup(port: PortLookup.port(fromDecimal: port)!, transport: transport)
-        if output.json { return try output.printJSON(lookup) }
+        if output.json { return output.printJSON(APIJSON.portLookup(lookup, format: .pretty)) }
         print("port \(lookup.port) (\(lookup.range.rawValue) range): \(lookup.status.rawValue)")
         if !lookup.records.isEmpty { print(RecordTable(lookup.records).text) }
     }

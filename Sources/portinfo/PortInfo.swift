@@ -18,8 +18,11 @@ struct PortInfo: ParsableCommand {
             The registry is an SQLite database that `portinfo seed` builds from IANA's CSV, published at
             \(ianaCSVURL)
             """,
-        subcommands: [Seed.self, Lookup.self, Service.self, Search.self]
+        version: version,
+        subcommands: [Serve.self, Seed.self, Lookup.self, Service.self, Search.self]
     )
+
+    static let version = "0.2.0"
 
     /// Every error ends the process with one line on standard error and a non-zero status.
     static func main() {

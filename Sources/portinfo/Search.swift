@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortInfoAPI
 import Registry
 
 struct Search: ParsableCommand {
@@ -17,12 +18,6 @@ struct Search: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    struct Answer: Encodable {
-        let query: String
-        let total: Int
-        let results: [Record]
-    }
-
     func validate() throws {
         guard !text.trimmingPrefix(while: \.isWhitespace).isEmpty else { throw ValidationError("the search text is empty") }
         guard (1...RegistryStore.maximumSearchLimit).contains(limit) else {
@@ -33,7 +28,7 @@ struct Search: ParsableCommand {
 
     func run() throws {
         let results = try RegistryStore(path: database.path).search(text, limit: limit, offset: offset)
-        if output.json { return try output.printJSON(Answer(query: text, total: results.total, results: results.records)) }
+        if output.json { return output.printJSON(APIJSON.searchAnswer(query: text, results: results, format: .pretty)) }
         guard !results.records.isEmpty else {
             print("\(results.total) records match '\(text)'" + (results.total > 0 ? " (none from offset \(offset))" : ""))
             return

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PortInfoAPI
 import Registry
 
 struct Service: ParsableCommand {
@@ -11,15 +12,10 @@ struct Service: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var output: OutputOptions
 
-    struct Answer: Encodable {
-        let service: String
-        let records: [Record]
-    }
-
     func run() throws {
         let records = try RegistryStore(path: database.path).records(named: name)
         guard !records.isEmpty else { throw ValidationError("no service named '\(name)' in the registry") }
-        if output.json { return try output.printJSON(Answer(service: name, records: records)) }
+        if output.json { return output.printJSON(APIJSON.serviceAnswer(name: name, records: records, format: .pretty)) }
         print(RecordTable(records).text)
     }
 }

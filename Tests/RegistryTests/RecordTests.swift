@@ -43,15 +43,4 @@ import TestSupport
     func statusComesFromTheDescription(description: String, status: Record.Status) {
         #expect(Record.status(ofDescription: description) == status)
     }
-
-    @Test func jsonHasEveryKeyWithNullsNeverEmptyStrings() throws {
-        let record = Record(try row("argus,,,ARGUS Protocol,,,,,,,,"))
-        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(record)) as! [String: Any]
-        #expect(Set(json.keys) == ["service", "transport", "ports", "description", "assignee", "contact", "registered",
-                                   "modified", "references", "service_code", "unauthorized_use", "notes", "status"])
-        #expect(json["ports"] is NSNull)
-        #expect(json["assignee"] is NSNull)
-        #expect(json["references"] as? [String] == [])
-        #expect(json["status"] as? String == "assigned")
-    }
 }

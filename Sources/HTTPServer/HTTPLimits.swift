@@ -1,0 +1,24 @@
+/// The server's limits. Each protects it from a client that sends too much or too slowly; each
+/// answers as RFC 9110/9112 say when it is passed. The defaults suit a small JSON API.
+public struct HTTPLimits: Sendable, Equatable {
+    /// The request line (method, target, version), in bytes; longer is 414 URI Too Long.
+    public var maxRequestLineLength = 8 * 1024
+    /// The header section after the request line, in bytes; more is 431.
+    public var maxHeaderSectionSize = 16 * 1024
+    /// Header fields in one request; more is 431.
+    public var maxHeaderCount = 100
+    /// A request body, which this server reads and discards to stay in step; larger is 413.
+    public var maxBodySize = 8 * 1024
+    /// Connections open at once; one more is answered 503 and closed.
+    public var maxConnections = 4096
+    /// From a request's first byte until its header section is complete; slower is 408 and closed.
+    public var headerTimeout: Duration = .seconds(10)
+    /// A kept-alive connection with no request under way is closed after this long.
+    public var idleTimeout: Duration = .seconds(60)
+    /// Requests on one connection; the last one is answered with `Connection: close`.
+    public var maxRequestsPerConnection = 10_000
+    /// On shutdown, how long requests in flight may take before their connections are closed.
+    public var shutdownGracePeriod: Duration = .seconds(10)
+
+    public init() {}
+}

@@ -1,0 +1,55 @@
+/// RFC 9110's character classes and small grammars, as the parser checks them.
+enum HTTPSyntax {
+    static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
+    }
+
+    static func isAlpha(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+    }
+
+    /// tchar: what methods, field names and codings are made of.
+    static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        isDigit(byte) || isAlpha(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+
+    /// field-vchar, SP or HTAB: visible ASCII, obs-text, and blanks; no other control characters.
+    static func isFieldValueCharacter(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+    }
+
+    /// `uri-host [":" port]` (RFC 9110 §7.2), or empty.
+    static func isValidHost(_ host: String) -> Bool {
+        var bytes = Substring(host).utf8[...]
+        if bytes.first == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
+            let literal = bytes[bytes.index(after: bytes.startIndex)..<close]
+            guard !literal.isEmpty, literal.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            else { return false }
+            bytes = bytes[bytes.index(after: close)...]
+        } else {
+            let name = bytes.prefix { $0 != UInt8(ascii: ":") }
+            // reg-name: unreserved, pct-encoded and sub-delims
+            guard name.allSatisfy({ isDigit($0) || isAlpha($0) || "-._~%!$&'()*+,;=".utf8.contains($0) }) else { return false }
+            bytes = bytes[name.endIndex...]
+        }
+        guard let colon = bytes.first else { return true }
+        let port = bytes.dropFirst()
+        return colon == UInt8(ascii: ":") && port.count <= 5 && port.allSatisfy(isDigit)
+    }
+
+    /// The elements of a comma-separated field value, trimmed, empty ones dropped.
+    static func commaSeparated(_ value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+}
+
+extension Substring {
+    func trimmingWhitespace() -> String {
+        String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+}

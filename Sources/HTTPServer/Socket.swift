@@ -1,0 +1,175 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failed socket call: which call, on what, and the system's reason.
+public struct SocketError: Error, CustomStringConvertible, Sendable {
+    public let operation: String
+    public let code: Int32
+
+    init(_ operation: String, code: Int32 = errno) {
+        self.operation = operation
+        self.code = code
+    }
+
+    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+}
+
+/// A non-blocking TCP socket. A value type over the descriptor: whoever owns it closes it once.
+struct Socket: Sendable {
+    let descriptor: Int32
+
+    enum ReadResult {
+        case bytes(Int)
+        case wouldBlock
+        case closed
+    }
+
+    /// Opens a listening socket on `host` (a numeric address or a name; `::` serves IPv6 and
+    /// IPv4 both) and `port` (0: any free port).
+    static func listen(host: String, port: Int, backlog: Int32) throws(SocketError) -> Socket {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var results: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &results)
+        guard status == 0, let first = results else {
+            throw SocketError("cannot resolve listen address '\(host)': \(String(cString: gai_strerror(status)))", code: 0)
+        }
+        defer { freeaddrinfo(results) }
+        let descriptor = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw SocketError("socket") }
+        let listener = Socket(descriptor: descriptor)
+        do throws(SocketError) {
+            try listener.setOption(SOL_SOCKET, SO_REUSEADDR, 1)
+            if first.pointee.ai_family == AF_INET6 {
+                // `::` means every address, IPv4 ones included (as IPv4-mapped IPv6).
+                try listener.setOption(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 0)
+            }
+            guard bind(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+                throw SocketError("bind to \(host) port \(port)")
+            }
+            guard Glibc.listen(descriptor, backlog) == 0 else { throw SocketError("listen") }
+            try listener.makeNonBlocking()
+        } catch {
+            listener.close()
+            throw error
+        }
+        return listener
+    }
+
+    /// The port this socket is bound to.
+    var localPort: Int {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        _ = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        return Self.port(of: storage)
+    }
+
+    /// The next pending connection and the client's address, or nil when none is waiting.
+    func accept() throws(SocketError) -> (Socket, String)? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let client = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.accept(descriptor, $0, &length)
+            }
+        }
+        guard client >= 0 else {
+            switch errno {
+            case EAGAIN, EWOULDBLOCK, EINTR, ECONNABORTED: return nil
+            default: throw SocketError("accept")
+            }
+        }
+        let socket = Socket(descriptor: client)
+        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+        do throws(SocketError) { try socket.makeNonBlocking() } catch {
+            socket.close()
+            throw error
+        }
+        try? socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1) // responses go out whole, at once
+        return (socket, Self.address(of: storage))
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
+        while true {
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+            if count > 0 { return .bytes(count) }
+            if count == 0 { return .closed }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return .wouldBlock
+            default: return .closed // reset by the peer, or worse: either way the connection is over
+            }
+        }
+    }
+
+    /// Sends what the socket takes now: the count sent (0 when it would block), nil when the peer is gone.
+    func write(_ bytes: UnsafeRawBufferPointer) -> Int? {
+        while true {
+            let count = send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
+            if count >= 0 { return count }
+            switch errno {
+            case EINTR: continue
+            case EAGAIN, EWOULDBLOCK: return 0
+            default: return nil
+            }
+        }
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
+    }
+
+    private func setOption(_ level: Int32, _ name: Int32, _ value: Int32) throws(SocketError) {
+        var value = value
+        guard setsockopt(descriptor, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw SocketError("setsockopt \(name)")
+        }
+    }
+
+    private func makeNonBlocking() throws(SocketError) {
+        let flags = fcntl(descriptor, F_GETFL)
+        guard flags >= 0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) == 0 else { throw SocketError("fcntl O_NONBLOCK") }
+    }
+
+    /// `192.0.2.1`, `2001:db8::1` or `::ffff:192.0.2.1`.
+    static func address(of storage: sockaddr_storage) -> String {
+        var storage = storage
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let family = Int32(storage.ss_family)
+        withUnsafePointer(to: &storage) { pointer in
+            if family == AF_INET {
+                pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
+                    var raw = address.pointee.sin_addr
+                    _ = inet_ntop(AF_INET, &raw, &text, socklen_t(text.count))
+                }
+            } else if family == AF_INET6 {
+                pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
+                    var raw = address.pointee.sin6_addr
+                    _ = inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count))
+                }
+            }
+        }
+        return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func port(of storage: sockaddr_storage) -> Int {
+        var storage = storage
+        let family = Int32(storage.ss_family)
+        return withUnsafePointer(to: &storage) { pointer in
+            switch family {
+            case AF_INET: pointer.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin_port)) }
+            case AF_INET6: pointer.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { Int(UInt16(bigEndian: $0.pointee.sin6_port)) }
+            default: 0
+            }
+        }
+    }
+}

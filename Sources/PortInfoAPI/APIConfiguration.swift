@@ -1,0 +1,23 @@
+/// How `PortInfoAPI` serves: from which database, to which browser pages, for how long caches
+/// may keep its answers.
+public struct APIConfiguration: Sendable {
+    /// The registry database `portinfo seed` built. Opened read-only; the API keeps serving the
+    /// file it opened even when a later seed renames a new one into place (restart to serve that).
+    public var databasePath: String
+
+    /// The origins whose browser pages may read the API's answers (CORS). `["*"]`, the default,
+    /// lets any page read them; otherwise list exact origins as browsers send them, scheme, host
+    /// and port without a path (`https://wiki.example.com`, `http://localhost:8080`); `[]` lets none.
+    public var allowedOrigins: [String]
+
+    /// How many seconds browsers and shared caches may reuse a registry answer (`/ports`,
+    /// `/services`, `/search`, `/registry`) before asking again (`Cache-Control: public,
+    /// max-age=N`); after that an `If-None-Match` revalidation costs them a 304. At least 0.
+    public var cacheMaxAge: Int
+
+    public init(databasePath: String, allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600) {
+        self.databasePath = databasePath
+        self.allowedOrigins = allowedOrigins
+        self.cacheMaxAge = cacheMaxAge
+    }
+}

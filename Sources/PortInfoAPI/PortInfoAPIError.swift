@@ -1,0 +1,14 @@
+/// Why the API cannot start, beside the RegistryErrors of opening its database; each says what to do.
+public enum PortInfoAPIError: Error, CustomStringConvertible, Equatable {
+    case negativeCacheMaxAge(Int)
+    case registryReplacedWhileOpening(path: String)
+
+    public var description: String {
+        switch self {
+        case let .negativeCacheMaxAge(seconds):
+            "the cache max-age must be 0 or more seconds, got \(seconds)"
+        case let .registryReplacedWhileOpening(path):
+            "\(path) was replaced while the API opened it (a seed finished?): start it again"
+        }
+    }
+}

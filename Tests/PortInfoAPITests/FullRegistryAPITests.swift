@@ -1,0 +1,43 @@
+import Foundation
+import HTTPServer
+import PortInfoAPI
+import Registry
+import Testing
+import TestSupport
+
+@Suite(.enabled(if: Snapshot.current != nil)) struct FullRegistryAPITests {
+    static let folder = TemporaryDirectory()
+    static let api: PortInfoAPI = {
+        let database = folder.path("full.db")
+        _ = try! Seeder(targetPath: database).seed(from: InputFile(path: Snapshot.current!), source: Snapshot.current!)
+        return try! PortInfoAPI(configuration: APIConfiguration(databasePath: database))
+    }()
+
+    @Test func answersTheWellKnownPorts() throws {
+        let port600 = Self.api.get("/ports/600")
+        #expect(port600.status == 200)
+        #expect(port600.records.map { $0["service"] as? String } == ["ipcserver", "ipcserver"])
+        #expect(port600.records.map { $0["transport"] as? String } == ["tcp", "udp"])
+        #expect(port600.object?["status"] as? String == "assigned")
+
+        let x11 = Self.api.get("/ports/6001").records.filter { $0["service"] as? String == "x11" }
+        #expect(!x11.isEmpty && x11.allSatisfy { $0["ports"] as? [String: Int] == ["first": 6000, "last": 6063] })
+
+        let names = Set(Self.api.get("/ports/63").records.compactMap { $0["service"] as? String })
+        #expect(names.isSuperset(of: ["whoispp", "whois++"]))
+
+        let zero = try #require(Self.api.get("/ports/0").object)
+        #expect(zero["range"] as? String == "system" && zero["status"] as? String == "reserved")
+
+        #expect(Self.api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[]}"# + "\n")
+    }
+
+    @Test func answersNamesSearchesAndItsMetadata() throws {
+        let whois = Self.api.get("/services/whois%2B%2B").records
+        #expect(!whois.isEmpty && whois.allSatisfy { $0["service"] as? String == "whois++" })
+        let search = try #require(Self.api.get("/search?q=sql&limit=5").object)
+        #expect((search["total"] as? Int ?? 0) > 5 && (search["results"] as? [Any])?.count == 5)
+        #expect(Self.api.get("/registry").object?["record_count"] as? Int == 14_499)
+        #expect(Self.api.get("/registry").object?["newest_iana_date"] as? String == "2026-02-13")
+    }
+}

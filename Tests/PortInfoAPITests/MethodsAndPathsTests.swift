@@ -1,0 +1,69 @@
+import HTTPServer
+import PortInfoAPI
+import Testing
+import TestSupport
+
+/// A request to every route, answered 200.
+let everyRoute = ["/ports/600", "/services/ftp", "/search?q=ftp", "/registry", "/healthz", "/openapi.yaml"]
+
+@Suite struct MethodsAndPathsTests {
+    @Test(arguments: everyRoute + ["/ports/abc", "/ports/080", "/services/nosuch", "/search"])
+    func headAnswersAsGetDoes(target: String) throws {
+        let (api, _) = try trapsAPI()
+        let get = api.get(target), head = api.get(target, method: "HEAD")
+        #expect(head.status == get.status)
+        #expect(head.headers.fields.map { "\($0.name): \($0.value)" } == get.headers.fields.map { "\($0.name): \($0.value)" })
+        // The server drops HEAD bodies; the handler keeps it, so that Content-Length is the GET's.
+        #expect(head.body == get.body)
+    }
+
+    @Test(arguments: everyRoute + ["/ports/abc", "/services/"])
+    func optionsIsAPreflightOnEveryRoute(target: String) throws {
+        let (api, _) = try trapsAPI()
+        let response = api.get(target, method: "OPTIONS", headers: [
+            ("Origin", "https://wiki.example.com"), ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "if-none-match"),
+        ])
+        #expect(response.status == 204)
+        #expect(response.body.isEmpty)
+        #expect(response.headers["Access-Control-Allow-Origin"] == "*")
+        #expect(response.headers["Access-Control-Allow-Methods"] == "GET, HEAD, OPTIONS")
+        #expect(response.headers["Access-Control-Allow-Headers"] == "If-None-Match, Content-Type")
+        #expect(response.headers["Access-Control-Max-Age"] == "86400")
+        #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+    }
+
+    @Test(arguments: ["POST", "PUT", "DELETE", "PATCH", "TRACE", "CONNECT", "get", "BREW"])
+    func otherMethodsAre405WithAllow(method: String) throws {
+        let (api, _) = try trapsAPI()
+        for target in everyRoute {
+            let response = api.get(target, method: method)
+            #expect(response.status == 405)
+            #expect(response.headers["Allow"] == "GET, HEAD, OPTIONS")
+            #expect(response.headers["Content-Type"] == "application/problem+json")
+            #expect(response.problemType == "https://portinfo.invalid/problems/method-not-allowed")
+            let path = target.prefix { $0 != "?" }
+            #expect(response.detail == "\(method) is not allowed on \(path): the API is read-only and allows GET, HEAD, OPTIONS")
+        }
+    }
+
+    @Test(arguments: ["/", "/ports", "/ports/600/", "/ports/600/tcp", "/PORTS/600", "/services", "/services/cl/1",
+                      "/search/", "/registry/", "/healthz/x", "/openapi.json", "*", "/ports%2F600", "//ports/600"])
+    func otherPathsAre404WhateverTheMethod(target: String) throws {
+        let (api, _) = try trapsAPI()
+        for method in ["GET", "HEAD", "OPTIONS", "POST"] {
+            let response = api.get(target, method: method)
+            #expect(response.status == 404)
+            #expect(response.headers["Content-Type"] == "application/problem+json")
+            #expect(response.problemType == "https://portinfo.invalid/problems/unknown-path")
+            #expect(response.detail == "there is nothing at \(target): the API serves /ports/{port}, /services/{name}, "
+                + "/search?q=TEXT, /registry, /healthz and /openapi.yaml")
+        }
+    }
+
+    @Test func theMethodIsCheckedBeforeTheParameters() throws {
+        let (api, _) = try trapsAPI()
+        #expect(api.get("/ports/abc", method: "POST").status == 405)
+        #expect(api.get("/ports/080", method: "DELETE").status == 405)
+    }
+}

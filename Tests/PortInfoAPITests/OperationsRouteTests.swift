@@ -1,0 +1,84 @@
+import Foundation
+import HTTPServer
+import PortInfoAPI
+import Registry
+import Testing
+import TestSupport
+
+@Suite struct OperationsRouteTests {
+    @Test func registryTellsWhereTheDataCameFrom() throws {
+        let (api, folder) = try trapsAPI()
+        let response = api.get("/registry")
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"] == "application/json")
+        let metadata = try RegistryStore(path: folder.path("registry.db")).metadata()
+        #expect(response.text == #"{"source":"\#(metadata.source)","sha256":"\#(sha256Hex(trapsCSV))","#
+            + #""imported_at":"\#(metadata.importedAt)","record_count":13,"newest_iana_date":"2024-12-20"}"# + "\n")
+        #expect(response.headers["ETag"] != nil)
+        #expect(response.headers["Cache-Control"] == "public, max-age=3600")
+    }
+
+    @Test func healthzSaysOkAndIsNeverCached() throws {
+        let (api, _) = try trapsAPI()
+        let response = api.get("/healthz")
+        #expect(response.status == 200)
+        #expect(response.text == #"{"status":"ok"}"# + "\n")
+        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.headers["ETag"] == nil)
+        #expect(api.get("/healthz", headers: [("If-None-Match", "*")]).status == 200)
+    }
+
+    @Test func healthzIs503WhenTheDatabaseStopsAnswering() throws {
+        let (api, folder) = try trapsAPI()
+        #expect(api.get("/healthz").status == 200)
+        // Emptied in place: the API's open connections now find no registry in the file.
+        #expect(truncate(folder.path("registry.db"), 0) == 0)
+        let response = api.get("/healthz")
+        #expect(response.status == 503)
+        #expect(response.headers["Content-Type"] == "application/problem+json")
+        #expect(response.headers["Cache-Control"] == "no-store")
+        #expect(response.problemType == "https://portinfo.invalid/problems/registry-unavailable")
+        #expect(response.detail == "the registry database did not answer; the server's log says why")
+        #expect(api.get("/services/ftp").status == 503)
+    }
+
+    @Test func openAPIYamlIsTheRepositorysFileByteForByte() throws {
+        let (api, _) = try trapsAPI()
+        let response = api.get("/openapi.yaml")
+        #expect(response.status == 200)
+        #expect(response.headers["Content-Type"] == "application/yaml")
+        #expect(Data(response.body) == (try Data(contentsOf: repositoryRoot.appendingPathComponent("openapi.yaml"))))
+    }
+
+    @Test func theAPIRefusesToStartWithoutARegistryOrWithANegativeMaxAge() throws {
+        let folder = TemporaryDirectory()
+        let missing = folder.path("none.db")
+        #expect(throws: RegistryError.missingDatabase(path: missing)) {
+            try PortInfoAPI(configuration: APIConfiguration(databasePath: missing))
+        }
+        let text = folder.write("text.db", "not a database, just text that is long enough to be read as a header\n")
+        #expect { try PortInfoAPI(configuration: APIConfiguration(databasePath: text)) } throws: {
+            "\($0)".contains("is not a portinfo registry database")
+        }
+        let database = try seededDatabase(trapsCSV, in: folder)
+        #expect(throws: PortInfoAPIError.negativeCacheMaxAge(-1)) {
+            try PortInfoAPI(configuration: APIConfiguration(databasePath: database, cacheMaxAge: -1))
+        }
+        #expect("\(PortInfoAPIError.negativeCacheMaxAge(-1))" == "the cache max-age must be 0 or more seconds, got -1")
+    }
+
+    @Test func theMaxAgeIsConfigurable() throws {
+        let (api, _) = try trapsAPI(cacheMaxAge: 60)
+        #expect(api.configuration.cacheMaxAge == 60)
+        for target in ["/ports/600", "/services/ftp", "/search?q=ftp", "/registry"] {
+            #expect(api.get(target).headers["Cache-Control"] == "public, max-age=60", "\(target)")
+        }
+    }
+}
+
+/// The hex SHA-256 of `text`'s UTF-8.
+func sha256Hex(_ text: String) -> String {
+    var digest = SHA256()
+    digest.update(Array(text.utf8))
+    return digest.finalize()
+}

@@ -1,0 +1,31 @@
+@testable import PortInfoAPI
+import Testing
+
+@Suite struct QueryParametersTests {
+    @Test func readsFormEncodedPairs() throws {
+        let query = QueryParameters("q=a+b%26c&limit=5&flag&empty=&%71uoted=yes&&x=%zz")
+        #expect(try query.value("q") == "a b&c")
+        #expect(try query.value("limit") == "5")
+        #expect(try query.value("flag") == "")
+        #expect(try query.value("empty") == "")
+        #expect(try query.value("quoted") == "yes")
+        #expect(try query.value("missing") == nil)
+        #expect(query.contains("flag") && !query.contains("missing"))
+    }
+
+    @Test func theFirstOfRepeatedParametersCounts() throws {
+        #expect(try QueryParameters("q=first&q=second").value("q") == "first")
+        #expect(try QueryParameters("q&q=second").value("q") == "")
+    }
+
+    @Test func onlyAParameterThatIsReadCanFail() throws {
+        let query = QueryParameters("x=%zz&q=ok&%zz=1")
+        #expect(try query.value("q") == "ok")
+        #expect(throws: Problem.self) { try query.value("x") }
+    }
+
+    @Test func noQueryHasNoParameters() throws {
+        #expect(try QueryParameters(nil).value("q") == nil)
+        #expect(!QueryParameters("").contains(""))
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Registry
+import Testing
+import TestSupport
+
+@Suite struct ServeTests {
+    @Test func servesTheRegistryOverHTTP() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db")])
+        #expect(server.startupLog.contains("registry \(folder.path("registry.db")): 13 records, newest IANA date 2024-12-20"))
+        let response = try #require(try server.request("/ports/600"))
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type")?.hasPrefix("application/json") == true)
+        let json = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as! [String: Any]
+        #expect((json["records"] as! [[String: Any]]).map { $0["service"] as? String } == ["ipcserver", "ipcserver"])
+        #expect(try server.request("/healthz")?.status == 200)
+        #expect(try server.request("/ports/70000")?.status == 400)
+    }
+
+    @Test func sigtermStopsGracefullyAndExitsZero() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
+        let idle = try server.client()
+        idle.send("GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(idle.readResponse()?.status == 200)
+        let started = Date()
+        let (status, log) = server.stop(with: SIGTERM)
+        #expect(status == 0)
+        #expect(Date().timeIntervalSince(started) < 5)
+        #expect(log.contains("stopped"))
+        #expect(idle.isClosedByServer())
+    }
+
+    @Test func csvSeedsAMissingDatabaseThenLeavesAnUnchangedOneAlone() throws {
+        let folder = TemporaryDirectory()
+        let csv = folder.write("traps.csv", trapsCSV)
+        let database = folder.path("new.db")
+        let first = try ServerProcess(["--db", database, "--csv", csv])
+        #expect(first.startupLog.contains("seeded \(database): 13 records"))
+        #expect(try first.request("/ports/63")?.status == 200)
+        _ = first.stop()
+        let second = try ServerProcess(["--db", database], environment: ["PORTINFO_CSV": csv])
+        #expect(second.startupLog.contains("\(database) is up to date"))
+        let third = try ServerProcess(["--db", database, "--csv", "-"], input: Data((trapsCSV + "x,9,tcp,X,,,,,,,,\n").utf8))
+        #expect(third.startupLog.contains("seeded \(database): 14 records"))
+    }
+
+    @Test func theServingProcessNeverWritesItsDatabase() throws {
+        let folder = try seededFolder()
+        let database = folder.path("registry.db")
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let server = try ServerProcess(["--db", database])
+        for target in ["/ports/600", "/services/whois%2B%2B", "/search?q=sun", "/registry"] {
+            #expect(try server.request(target)?.status == 200, "\(target)")
+        }
+        _ = server.stop()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+        #expect(folder.fileNames() == ["registry.db", "traps.csv"])
+    }
+
+    @Test(arguments: [
+        (["--port", "70000"], [String: String](), "portinfo: --port must be from 0 to 65535, got 70000\n"),
+        ([], ["PORTINFO_PORT": "http"], "portinfo: PORTINFO_PORT='http' is not a valid value\n"),
+        ([], ["PORTINFO_HEADER_TIMEOUT": "0"], "portinfo: PORTINFO_HEADER_TIMEOUT (or its flag) must be more than 0 seconds, got 0.0\n"),
+        (["--log-format", "xml"], [:], nil),
+    ])
+    func badConfigurationIsRefusedInOneLine(arguments: [String], environment: [String: String], message: String?) throws {
+        let folder = try seededFolder()
+        let result = try run(["serve", "--db", folder.path("registry.db")] + arguments, environment: environment)
+        #expect(result.status != 0)
+        #expect(result.error.hasPrefix("portinfo: ") && result.error.filter { $0 == "\n" }.count == 1)
+        if let message { #expect(result.error == message) }
+    }
+
+    @Test func helpNamesTheEnvironmentVariableOfEveryOption() throws {
+        let help = try run(["serve", "--help"]).output
+        let options = help.split(separator: "\n").filter { $0.hasPrefix("  --") && !$0.hasPrefix("  --help") }
+        #expect(options.count >= 18)
+        for variable in ["PORTINFO_HOST", "PORTINFO_PORT", "PORTINFO_DB", "PORTINFO_CSV", "PORTINFO_CORS_ORIGINS",
+                         "PORTINFO_MAX_CONNECTIONS", "PORTINFO_HEADER_TIMEOUT", "PORTINFO_IDLE_TIMEOUT",
+                         "PORTINFO_LOG_LEVEL", "PORTINFO_LOG_FORMAT", "PORTINFO_ACCESS_LOG"] {
+            #expect(help.contains(variable), "\(variable)")
+        }
+    }
+}

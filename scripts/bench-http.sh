@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# HTTP speed of `portinfo serve`, against nginx in the same run, on loopback:
+#  - wrk (keep-alive, 50 connections, 10 s) on GET /ports/600, and on nginx (one worker) serving a
+#    file with the same bytes and similar headers: req/s, p50 and p99 of each, and the ratio
+#    (target: >= 1.0x nginx's throughput, p99 no worse);
+#  - req/s of GET /search?q=sql;
+#  - resident memory after those requests, and with 1,000 idle keep-alive connections (target < 30 MB);
+#  - time from process start to the first 200 with a seeded database (target < 50 ms).
+#   scripts/bench-http.sh        (CSV: $PORTINFO_IANA_CSV, else ../shared/iana/; installs wrk and nginx if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
+[ -f "$csv" ] || { echo "bench-http: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
+if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx-light >/dev/null
+fi
+duration=${BENCH_DURATION:-10s}
+connections=50
+portinfo_port=18080
+nginx_port=18081
+
+swift build -c release --product portinfo >/dev/null
+binary=.build/release/portinfo
+work=$(mktemp -d)
+server_pid="" nginx_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+"$binary" seed --csv "$csv" --db "$work/registry.db" >/dev/null
+
+# Time from start to first 200: poll as fast as a socket allows.
+start_time_ms() {
+    python3 - "$binary" "$work/registry.db" "$portinfo_port" <<'EOF'
+import socket, subprocess, sys, time
+binary, db, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+started = time.perf_counter()
+process = subprocess.Popen([binary, "serve", "--db", db, "--host", "127.0.0.1", "--port", str(port), "--access-log", "off"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+try:
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+                s.sendall(b"GET /ports/600 HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n")
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    break
+        except OSError:
+            time.sleep(0.0005)
+    print(f"{(time.perf_counter() - started) * 1000:.1f}")
+finally:
+    process.terminate()
+    process.wait()
+EOF
+}
+starts=()
+for _ in 1 2 3 4 5; do starts+=("$(start_time_ms)"); done
+start_median=$(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p)
+
+"$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port "$portinfo_port" --access-log off >/dev/null &
+server_pid=$!
+for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$portinfo_port/healthz" && break; sleep 0.05; done
+
+# nginx, one worker, serving the same body as a file, with headers like portinfo's.
+mkdir -p "$work/nginx/ports"
+curl -fs "http://127.0.0.1:$portinfo_port/ports/600" >"$work/nginx/ports/600"
+cat >"$work/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    keepalive_requests 100000;
+    server {
+        listen 127.0.0.1:$nginx_port;
+        root $work/nginx;
+        default_type application/json;
+        add_header Cache-Control "public, max-age=3600";
+        add_header Access-Control-Allow-Origin "*";
+    }
+}
+EOF
+nginx -c "$work/nginx.conf" &
+nginx_pid=$!
+for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/ports/600" && break; sleep 0.05; done
+echo "response headers, portinfo then nginx:"
+curl -sI "http://127.0.0.1:$portinfo_port/ports/600" | sed 's/^/  /'
+curl -sI "http://127.0.0.1:$nginx_port/ports/600" | sed 's/^/  /'
+
+# wrk's summary -> "requests_per_second p50_ms p99_ms"
+measure() {
+    wrk -t2 -c"$connections" -d"$duration" --latency "$1" | awk '
+        function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+        $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
+        END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
+}
+read -r nginx_rps nginx_p50 nginx_p99 < <(measure "http://127.0.0.1:$nginx_port/ports/600")
+read -r portinfo_rps portinfo_p50 portinfo_p99 < <(measure "http://127.0.0.1:$portinfo_port/ports/600")
+read -r search_rps _ _ < <(measure "http://127.0.0.1:$portinfo_port/search?q=sql")
+rss_after_load=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
+
+# 1,000 idle keep-alive connections, each having made one request.
+rss_idle=$(python3 - "$portinfo_port" "$server_pid" <<'EOF'
+import socket, sys
+port, pid = int(sys.argv[1]), sys.argv[2]
+sockets = []
+for _ in range(1000):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GET /ports/600 HTTP/1.1\r\nHost: bench\r\n\r\n")
+    s.recv(65536)
+    sockets.append(s)
+print(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("VmRSS")))
+for s in sockets:
+    s.close()
+EOF
+)
+
+echo
+printf '%-28s %12s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms"
+printf '%-28s %12s %10s %10s\n' "nginx (1 worker) /ports/600" "$nginx_rps" "$nginx_p50" "$nginx_p99"
+printf '%-28s %12s %10s %10s\n' "portinfo /ports/600" "$portinfo_rps" "$portinfo_p50" "$portinfo_p99"
+printf '%-28s %12s\n' "portinfo /search?q=sql" "$search_rps"
+awk -v p="$portinfo_rps" -v n="$nginx_rps" -v pp="$portinfo_p99" -v np="$nginx_p99" 'BEGIN {
+    printf "throughput ratio portinfo/nginx: %.2f (target >= 1.0); p99 %s nginx'\''s\n", p / n, (pp <= np ? "no worse than" : "worse than") }'
+echo "resident memory after the load above: $((rss_after_load / 1024)) MB; with 1,000 idle keep-alive connections: $((rss_idle / 1024)) MB (target < 30 MB)"
+echo "start to first 200: median ${start_median} ms of 5 (${starts[*]}) (target < 50 ms)"
