@@ -17,13 +17,10 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
-        // Turns migrations/*.sql into Swift source at build time, so the binary carries them.
-        .executableTarget(name: "MigrationEmbedder"),
-        .plugin(
-            name: "EmbedMigrations",
-            capability: .buildTool(),
-            dependencies: ["MigrationEmbedder"]
-        ),
+        // Turn migrations/*.sql and openapi.yaml into Swift source at build time, so the binary carries them.
+        .executableTarget(name: "FileEmbedder"),
+        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+        .plugin(name: "EmbedOpenAPISpec", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         .target(
             name: "Registry",
             dependencies: ["CSQLite"],
@@ -35,7 +32,8 @@ let package = Package(
         ),
         .target(
             name: "PortInfoAPI",
-            dependencies: ["HTTPServer", "Registry", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["HTTPServer", "Registry", .product(name: "Logging", package: "swift-log")],
+            plugins: ["EmbedOpenAPISpec"]
         ),
         .executableTarget(
             name: "portinfo",

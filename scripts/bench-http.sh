@@ -64,7 +64,9 @@ for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$portinfo_port/h
 
 # nginx, one worker, serving the same body as a file, with headers like portinfo's.
 mkdir -p "$work/nginx/ports"
+chmod 755 "$work" "$work/nginx" "$work/nginx/ports" # nginx's worker runs as www-data
 curl -fs "http://127.0.0.1:$portinfo_port/ports/600" >"$work/nginx/ports/600"
+chmod 644 "$work/nginx/ports/600"
 cat >"$work/nginx.conf" <<EOF
 worker_processes 1;
 daemon off;
@@ -86,6 +88,7 @@ EOF
 nginx -c "$work/nginx.conf" &
 nginx_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/ports/600" && break; sleep 0.05; done
+curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/ports/600" || { echo "bench-http: nginx does not serve the file" >&2; exit 1; }
 echo "response headers, portinfo then nginx:"
 curl -sI "http://127.0.0.1:$portinfo_port/ports/600" | sed 's/^/  /'
 curl -sI "http://127.0.0.1:$nginx_port/ports/600" | sed 's/^/  /'

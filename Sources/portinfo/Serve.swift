@@ -45,6 +45,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Pending connections the kernel may queue. (env PORTINFO_BACKLOG, default 511)")
     var backlog: Int32?
 
+    @Option(help: "Threads answering requests. (env PORTINFO_WORKER_THREADS, default: one per processor)")
+    var workerThreads: Int?
+
     @Option(help: "Longest request line in bytes; longer is 414. (env PORTINFO_MAX_REQUEST_LINE, default 8192)")
     var maxRequestLine: Int?
 
@@ -81,7 +84,7 @@ struct Serve: ParsableCommand {
     func validate() throws {
         for (name, value) in [("--port", port), ("--max-connections", maxConnections), ("--max-request-line", maxRequestLine),
                               ("--max-header-size", maxHeaderSize), ("--max-header-count", maxHeaderCount),
-                              ("--max-requests-per-connection", maxRequestsPerConnection)] {
+                              ("--max-requests-per-connection", maxRequestsPerConnection), ("--worker-threads", workerThreads)] {
             if let value, value < (name == "--port" ? 0 : 1) {
                 throw ValidationError("\(name) must be \(name == "--port" ? "0" : "1") or more, got \(value)")
             }
@@ -110,6 +113,7 @@ struct Serve: ParsableCommand {
         configuration.host = try EnvironmentDefault.resolve(host, "PORTINFO_HOST", default: configuration.host)
         configuration.port = try EnvironmentDefault.resolve(port, "PORTINFO_PORT", default: configuration.port)
         configuration.backlog = try EnvironmentDefault.resolve(backlog, "PORTINFO_BACKLOG", default: configuration.backlog)
+        configuration.workerThreads = try EnvironmentDefault.resolve(workerThreads, "PORTINFO_WORKER_THREADS", default: configuration.workerThreads)
         configuration.limits = try limits()
         Self.raiseDescriptorLimit(toServe: configuration.limits.maxConnections, logger: logger)
 

@@ -8,7 +8,7 @@ import TestSupport
 
     @Test func theBinaryCarriesOpenAPIYamlByteForByte() throws {
         #expect(Data(OpenAPISpec.text.utf8) == (try Data(contentsOf: file)),
-                "Sources/PortInfoAPI/OpenAPISpec.swift is stale: run scripts/embed-openapi.sh")
+                "the binary's /openapi.yaml differs from the file")
     }
 
     @Test func theSpecDescribesEveryRouteAndNoOther() throws {
