@@ -171,15 +171,26 @@ struct HTTPRequestParser {
         guard parts[1].allSatisfy({ (0x21...0x7E).contains($0) }) else {
             throw HTTPParseError(status: 400, detail: "the request target has a character that must be percent-encoded")
         }
-        guard parts[1].first == UInt8(ascii: "/") || parts[1].elementsEqual("*".utf8) else {
-            throw HTTPParseError(status: 400, detail: "the request target must be a path starting with / (or * for OPTIONS)")
-        }
         method = String(decoding: parts[0], as: UTF8.self)
         target = String(decoding: parts[1], as: UTF8.self)
+        if let path = Self.pathOfAbsoluteForm(target) {
+            target = path
+        } else if parts[1].first != UInt8(ascii: "/") && target != "*" {
+            throw HTTPParseError(status: 400, detail: "the request target must be a path starting with /, an absolute http URI, or * for OPTIONS")
+        }
         version = try Self.version(parts[2])
         if target == "*" && method != "OPTIONS" {
             throw HTTPParseError(status: 400, detail: "the target * is for OPTIONS only")
         }
+    }
+
+    /// `http://host:port/path?query` -> `/path?query` (RFC 9112 §3.2.2: servers must accept the
+    /// absolute form, which proxies send); nil for any other target.
+    private static func pathOfAbsoluteForm(_ target: String) -> String? {
+        let lowered = target.lowercased()
+        guard let scheme = ["http://", "https://"].first(where: lowered.hasPrefix) else { return nil }
+        let afterAuthority = target.dropFirst(scheme.count).drop { $0 != "/" && $0 != "?" }
+        return afterAuthority.first == "/" ? String(afterAuthority) : "/" + afterAuthority
     }
 
     private static func version(_ text: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPRequest.Version {

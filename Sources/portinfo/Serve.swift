@@ -14,8 +14,8 @@ struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Serve the registry over HTTP: /ports/{port}, /services/{name}, /search, /registry, /healthz, /openapi.yaml.",
         discussion: """
-            Every option can also be set by the environment variable named in its help; an option \\
-            given on the command line wins. SIGTERM or SIGINT stops the server gracefully: it stops \\
+            Every option can also be set by the environment variable named in its help; an option \
+            given on the command line wins. SIGTERM or SIGINT stops the server gracefully: it stops \
             accepting, finishes the requests in flight, and exits 0.
             """
     )

@@ -75,6 +75,17 @@ func get(_ target: String = "/", extra: String = "") -> String {
         #expect(response.body == "GET /slowly\nHost: example.test\nX-Test: yes\n")
     }
 
+    @Test func absoluteFormTargetsAreAnsweredByTheirPath() throws {
+        let server = try TestServer()
+        let client = try server.client()
+        client.send("GET http://example.test:8080/ports/600?pretty HTTP/1.1\r\nHost: example.test:8080\r\n\r\n"
+            + "GET HTTPS://example.test?q=1 HTTP/1.1\r\nHost: example.test\r\n\r\n"
+            + "OPTIONS * HTTP/1.1\r\nHost: example.test\r\n\r\n")
+        #expect(client.readResponse()?.body.hasPrefix("GET /ports/600?pretty\n") == true)
+        #expect(client.readResponse()?.body.hasPrefix("GET /?q=1\n") == true)
+        #expect(client.readResponse()?.body.hasPrefix("OPTIONS *\n") == true)
+    }
+
     @Test func headGetsTheHeadersWithoutTheBody() throws {
         let server = try TestServer()
         let client = try server.client()
@@ -126,7 +137,8 @@ func get(_ target: String = "/", extra: String = "") -> String {
         ("GET /a\u{7F} HTTP/1.1\r\nHost: h\r\n\r\n", 400, "the request target has a character that must be percent-encoded"),
         ("GET  / HTTP/1.1\r\nHost: h\r\n\r\n", 400, "the request line must be METHOD SP TARGET SP HTTP-VERSION, single spaces"),
         ("G(T / HTTP/1.1\r\nHost: h\r\n\r\n", 400, "the method is not a token"),
-        ("GET example.test/ HTTP/1.1\r\nHost: h\r\n\r\n", 400, "the request target must be a path starting with / (or * for OPTIONS)"),
+        ("GET example.test/ HTTP/1.1\r\nHost: h\r\n\r\n", 400,
+         "the request target must be a path starting with /, an absolute http URI, or * for OPTIONS"),
         ("GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n", 400, "a carriage return inside a line (lines end in CRLF)"),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501, "transfer codings other than chunked are not supported"),
         ("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400, "the last transfer coding must be chunked"),
