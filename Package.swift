@@ -30,9 +30,10 @@ let package = Package(
             name: "HTTPServer",
             dependencies: [.product(name: "Logging", package: "swift-log")]
         ),
+        .target(name: "HostState"),
         .target(
             name: "PortInfoAPI",
-            dependencies: ["HTTPServer", "Registry", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "Registry", "HostState", .product(name: "Logging", package: "swift-log")],
             plugins: ["EmbedOpenAPISpec"]
         ),
         .executableTarget(
@@ -40,6 +41,7 @@ let package = Package(
             dependencies: [
                 "PortInfoAPI",
                 "HTTPServer",
+                "HostState",
                 "Registry",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -50,10 +52,11 @@ let package = Package(
             dependencies: ["Registry"],
             path: "Benchmarks/RegistryBench"
         ),
-        .target(name: "TestSupport", dependencies: ["Registry"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
-        .testTarget(name: "PortInfoAPITests", dependencies: ["PortInfoAPI", "HTTPServer", "Registry", "TestSupport"]),
+        .testTarget(name: "HostStateTests", dependencies: ["HostState", "TestSupport"]),
+        .testTarget(name: "PortInfoAPITests", dependencies: ["PortInfoAPI", "HTTPServer", "HostState", "Registry", "TestSupport"]),
         .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "TestSupport"]),
     ]
 )

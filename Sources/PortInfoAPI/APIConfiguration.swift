@@ -15,9 +15,15 @@ public struct APIConfiguration: Sendable {
     /// max-age=N`); after that an `If-None-Match` revalidation costs them a 304. At least 0.
     public var cacheMaxAge: Int
 
-    public init(databasePath: String, allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600) {
+    /// Local-host reporting (`/listeners`, `/free-ports`, listeners in `/ports` answers): nil, the
+    /// default, keeps it off.
+    public var localReporting: LocalReporting?
+
+    public init(databasePath: String, allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
+                localReporting: LocalReporting? = nil) {
         self.databasePath = databasePath
         self.allowedOrigins = allowedOrigins
         self.cacheMaxAge = cacheMaxAge
+        self.localReporting = localReporting
     }
 }

@@ -1,3 +1,4 @@
+import HostState
 import Registry
 
 /// The API's JSON bodies, for the server and for the CLI's `--json` alike: UTF-8, keys in the
@@ -10,8 +11,10 @@ public enum APIJSON {
         case pretty
     }
 
-    /// `{port, range, status, records}`: what `GET /ports/{port}` answers.
-    public static func portLookup(_ lookup: PortLookup, format: Format) -> [UInt8] {
+    /// `{port, range, status, records}`: what `GET /ports/{port}` answers; with local-host
+    /// reporting, `listeners` too (those on that port).
+    public static func portLookup(_ lookup: PortLookup, listeners: [LocalHostReport.ServicedListener]? = nil,
+                                  format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
         json.object { json in
             json.member("port", lookup.port)
@@ -19,6 +22,34 @@ public enum APIJSON {
             json.member("status", lookup.status.rawValue)
             json.key("records")
             json.records(lookup.records)
+            if let listeners {
+                json.key("listeners")
+                json.listeners(listeners)
+            }
+        }
+        return json.finished()
+    }
+
+    /// `{host, listeners}`: what `GET /listeners` answers.
+    public static func listenersAnswer(host: String, listeners: [LocalHostReport.ServicedListener], format: Format) -> [UInt8] {
+        var json = JSONWriter(format: format)
+        json.object { json in
+            json.member("host", host)
+            json.key("listeners")
+            json.listeners(listeners)
+        }
+        return json.finished()
+    }
+
+    /// `{range, transport, from, ports}`: what `GET /free-ports` answers.
+    public static func freePortsAnswer(range: PortRange, transport: String?, from: Int, ports: [Int], format: Format) -> [UInt8] {
+        var json = JSONWriter(format: format)
+        json.object { json in
+            json.member("range", range.rawValue)
+            json.member("transport", transport)
+            json.member("from", from)
+            json.key("ports")
+            json.array(ports) { $0.int($1) }
         }
         return json.finished()
     }
@@ -117,5 +148,23 @@ extension JSONWriter {
 
     mutating func records(_ records: [Record]) {
         array(records) { $0.record($1) }
+    }
+
+    /// DESIGN.md's Listener: the socket, its owner where visible, and the IANA service for its port.
+    mutating func listeners(_ listeners: [LocalHostReport.ServicedListener]) {
+        array(listeners) { json, serviced in
+            let listener = serviced.listener
+            json.object { json in
+                json.member("transport", listener.transport.rawValue)
+                json.member("family", listener.family.rawValue)
+                json.member("address", listener.address)
+                json.member("port", listener.port)
+                json.key("pid")
+                if let pid = listener.pid { json.int(pid) } else { json.null() }
+                json.member("process", listener.process)
+                json.member("user", listener.user)
+                json.member("service", serviced.service)
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import HTTPServer
+import HostState
 import Logging
 import Registry
 
@@ -16,6 +17,10 @@ public final class PortInfoAPI: Sendable {
     private let registryBodies: (compact: [UInt8], pretty: [UInt8])
     private let openAPISpecResponse: HTTPResponse
     private let logger = Logger(label: "portinfo.api")
+    /// Local-host reporting, when configured: its settings, its report, its CORS policy.
+    private let localHost: (settings: LocalReporting, report: LocalHostReport, cors: CORSPolicy)?
+    /// This host's name, as `/listeners` answers say.
+    private let hostName: String
 
     /// Opens the registry database read-only; fails with a RegistryError when it is missing or is
     /// not a complete registry of this binary's schema, or a PortInfoAPIError.
@@ -30,6 +35,13 @@ public final class PortInfoAPI: Sendable {
         prettyAnswerHeaders = RegistryAnswerHeaders(
             entityTag: EntityTag(registry: metadata, format: .pretty), cacheMaxAge: configuration.cacheMaxAge, cors: cors)
         registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
+        if let settings = configuration.localReporting {
+            let report = try stores.withStore { try LocalHostReport(store: $0, scanner: ListenerScanner(maxAge: settings.scanMaxAge)) }
+            localHost = (settings, report, CORSPolicy(allowedOrigins: settings.allowedOrigins))
+        } else {
+            localHost = nil
+        }
+        hostName = LocalHostReport.hostName
         openAPISpecResponse = HTTPResponse(
             status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")] + cors.fixedHeaders),
             body: Array(OpenAPISpec.text.utf8))
@@ -39,6 +51,8 @@ public final class PortInfoAPI: Sendable {
     /// gets GET's answer, body included, for the server to take its length from and drop.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         var response = respond(to: request)
+        let isLocalHost = Route(path: request.path)?.isLocalHost == true
+        let cors = isLocalHost ? (localHost?.cors ?? self.cors) : self.cors
         if let origin = cors.echoedOrigin(for: request) {
             response.headers.add("Access-Control-Allow-Origin", origin)
         }
@@ -55,7 +69,7 @@ public final class PortInfoAPI: Sendable {
         }
         switch request.method {
         case "GET", "HEAD": break
-        case "OPTIONS": return cors.preflightResponse()
+        case "OPTIONS": return route.isLocalHost ? (localHost?.cors ?? cors).preflightResponse() : cors.preflightResponse()
         default:
             return problemResponse(Problem(.methodNotAllowed, """
                 \(request.method) is not allowed on \(path): the API is read-only and allows \(Route.allowedMethods)
@@ -73,9 +87,11 @@ public final class PortInfoAPI: Sendable {
                     body: format == .pretty ? registryBodies.pretty : registryBodies.compact, to: request)
             case .health: return try healthAnswer(format: format)
             case .openAPISpec: return openAPISpecResponse
+            case .listeners: return try listenersAnswer(query, format: format, to: request)
+            case .freePorts: return try freePortsAnswer(query, format: format, to: request)
             }
         } catch {
-            return problemResponse(error, format: format)
+            return problemResponse(error, format: format, cors: route.isLocalHost ? (localHost?.cors ?? cors) : cors)
         }
     }
 
@@ -97,6 +113,15 @@ public final class PortInfoAPI: Sendable {
             port = parsed
         }
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.transport(named: name) }
+        if let localHost, localHost.settings.refusal(of: request) == nil {
+            // With the host's listeners the answer is live: built each time, never cached.
+            let lookup = try fromRegistry { try $0.lookup(port: port, transport: transport) }
+            // Only TCP and UDP sockets are reported: an SCTP or DCCP question has no listeners.
+            let listenerTransport = transport.map { Listener.Transport(rawValue: $0.rawValue) }
+            let listeners = listenerTransport == .some(nil) ? []
+                : try fromHostState { try localHost.report.listeners(transport: listenerTransport ?? nil, port: port) }
+            return liveAnswer(APIJSON.portLookup(lookup, listeners: listeners, format: format), cors: cors)
+        }
         let key = PortAnswerCache.Key(port: port, transport: transport, format: format)
         let body: [UInt8]
         if let cached = portAnswers.body(for: key) {
@@ -147,7 +172,69 @@ public final class PortInfoAPI: Sendable {
         return HTTPResponse(status: 200, headers: headers, body: APIJSON.health(format: format))
     }
 
+    /// The local-host report, once the request has shown it may see it.
+    private func localHostReport(for request: HTTPRequest) throws(Problem) -> (report: LocalHostReport, cors: CORSPolicy) {
+        guard let localHost else {
+            throw Problem(.localReportingOff, """
+                local-host reporting is off: start the server with --report-local (PORTINFO_REPORT_LOCAL=1) \
+                to serve /listeners and /free-ports
+                """)
+        }
+        if let refusal = localHost.settings.refusal(of: request) { throw refusal }
+        return (localHost.report, localHost.cors)
+    }
+
+    private func listenersAnswer(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest) throws(Problem) -> HTTPResponse {
+        let (report, cors) = try localHostReport(for: request)
+        let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
+        let port = try Self.integer("port", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
+        let listeners = try fromHostState { try report.listeners(transport: transport, port: port) }
+        return liveAnswer(APIJSON.listenersAnswer(host: hostName, listeners: listeners, format: format), cors: cors)
+    }
+
+    private func freePortsAnswer(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest) throws(Problem) -> HTTPResponse {
+        let (report, cors) = try localHostReport(for: request)
+        let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
+        let range = try query.value("range").map { (name) throws(Problem) -> PortRange in
+            guard let range = PortRange(rawValue: name) else {
+                throw Problem(.invalidParameter, "query parameter 'range' must be one of system, user, dynamic, got '\(name)'")
+            }
+            return range
+        } ?? .user
+        let count = try Self.integer("count", in: query, from: 1, to: LocalHostReport.maximumFreePortCount)
+            ?? LocalHostReport.defaultFreePortCount
+        let from = try Self.integer("from", in: query, from: range.ports.lowerBound, to: range.ports.upperBound)
+            ?? range.ports.lowerBound
+        let ports = try fromHostState { try report.freePorts(in: range.ports, transport: transport, from: from, count: count) }
+        return liveAnswer(APIJSON.freePortsAnswer(range: range, transport: transport?.rawValue, from: from, ports: ports,
+                                                  format: format), cors: cors)
+    }
+
     // MARK: Parts
+
+    /// An answer about this host as it is now: never stored by caches.
+    private func liveAnswer(_ body: [UInt8], cors: CORSPolicy) -> HTTPResponse {
+        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+            + cors.fixedHeaders), body: body)
+    }
+
+    /// Runs `scan`; a failure (no /proc/net here, an unreadable table) is logged and answered 503.
+    private func fromHostState<Result>(_ scan: () throws -> Result) throws(Problem) -> Result {
+        do {
+            return try scan()
+        } catch {
+            logger.error("reading the host's listening sockets failed", metadata: ["error": "\(error)"])
+            throw Problem(.hostStateUnavailable, "\(error)")
+        }
+    }
+
+    private static func listenerTransport(named name: String) throws(Problem) -> Listener.Transport {
+        guard let transport = Listener.Transport(rawValue: name) else {
+            throw Problem(.invalidParameter, "query parameter 'transport' must be tcp or udp, got '\(name)'")
+        }
+        return transport
+    }
+
 
     private func answerHeaders(_ format: APIJSON.Format) -> RegistryAnswerHeaders {
         format == .pretty ? prettyAnswerHeaders : compactAnswerHeaders
@@ -163,11 +250,13 @@ public final class PortInfoAPI: Sendable {
         }
     }
 
-    private func problemResponse(_ problem: Problem, format: APIJSON.Format) -> HTTPResponse {
-        var headers = HTTPHeaders([("Content-Type", "application/problem+json")] + cors.fixedHeaders)
+    private func problemResponse(_ problem: Problem, format: APIJSON.Format, cors: CORSPolicy? = nil) -> HTTPResponse {
+        var headers = HTTPHeaders([("Content-Type", "application/problem+json")] + (cors ?? self.cors).fixedHeaders)
         switch problem.kind {
         case .methodNotAllowed: headers.add("Allow", Route.allowedMethods)
-        case .registryUnavailable: headers.add("Cache-Control", "no-store")
+        case .unauthorized: headers.add("WWW-Authenticate", #"Bearer realm="portinfo local-host reports""#)
+        case .registryUnavailable, .hostStateUnavailable, .forbidden, .localReportingOff:
+            headers.add("Cache-Control", "no-store")
         default: break
         }
         return HTTPResponse(status: problem.kind.status, headers: headers, body: APIJSON.problem(problem, format: format))

@@ -10,6 +10,10 @@ struct Problem: Error {
         case unknownService = "unknown-service"
         case methodNotAllowed = "method-not-allowed"
         case registryUnavailable = "registry-unavailable"
+        case localReportingOff = "local-reporting-off"
+        case unauthorized = "unauthorized"
+        case forbidden = "forbidden"
+        case hostStateUnavailable = "host-state-unavailable"
 
         static let typePrefix = "https://portinfo.invalid/problems/"
 
@@ -18,9 +22,11 @@ struct Problem: Error {
         var status: Int {
             switch self {
             case .invalidPort, .invalidParameter, .invalidEncoding: 400
-            case .unknownPath, .unknownService: 404
+            case .unauthorized: 401
+            case .forbidden: 403
+            case .unknownPath, .unknownService, .localReportingOff: 404
             case .methodNotAllowed: 405
-            case .registryUnavailable: 503
+            case .registryUnavailable, .hostStateUnavailable: 503
             }
         }
 
@@ -33,6 +39,10 @@ struct Problem: Error {
             case .unknownService: "Unknown service"
             case .methodNotAllowed: "Method not allowed"
             case .registryUnavailable: "Registry unavailable"
+            case .localReportingOff: "Local-host reporting is off"
+            case .unauthorized: "Unauthorized"
+            case .forbidden: "Forbidden"
+            case .hostStateUnavailable: "Host state unavailable"
             }
         }
     }

@@ -9,6 +9,11 @@ enum Route: Equatable {
     case registry
     case health
     case openAPISpec
+    case listeners
+    case freePorts
+
+    /// Whether the route reports this host's state rather than the registry.
+    var isLocalHost: Bool { self == .listeners || self == .freePorts }
 
     /// What every route allows; any other method is answered 405.
     static let allowedMethods = "GET, HEAD, OPTIONS"
@@ -24,6 +29,8 @@ enum Route: Equatable {
             case "/registry": self = .registry
             case "/healthz": self = .health
             case "/openapi.yaml": self = .openAPISpec
+            case "/listeners": self = .listeners
+            case "/free-ports": self = .freePorts
             default: return nil
             }
         }

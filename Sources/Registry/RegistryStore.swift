@@ -103,6 +103,38 @@ public final class RegistryStore {
         return SearchResults(total: total, records: try searchPage.rows(record))
     }
 
+    /// For each port a record names a service for, over `transport` (records naming no transport
+    /// count for every one), the first such name in registry order: what a listener on that port
+    /// is registered as.
+    public func serviceNames(for transport: Record.Transport) throws -> [Int: String] {
+        let statement = try database.prepare("""
+            SELECT port_first, port_last, service_name FROM records
+            WHERE service_name <> '' AND port_first IS NOT NULL AND (transport IS NULL OR transport = ?)
+            ORDER BY id
+            """)
+        try statement.bind(transport.rawValue, at: 1)
+        var names: [Int: String] = [:]
+        for (first, last, name) in try statement.rows({ ($0.int(at: 0), $0.int(at: 1), $0.text(at: 2)) }) {
+            for port in first...last where names[port] == nil { names[port] = name }
+        }
+        return names
+    }
+
+    /// Whether each port (the index) is unassigned: no assigned or reserved record covers it, over
+    /// `transport` when given (records naming no transport count for every one).
+    public func unassignedPorts(transport: Record.Transport?) throws -> [Bool] {
+        let statement = try database.prepare("""
+            SELECT port_first, port_last FROM records
+            WHERE status <> 'unassigned' AND port_first IS NOT NULL AND (?1 IS NULL OR transport IS NULL OR transport = ?1)
+            """)
+        try statement.bind(transport?.rawValue, at: 1)
+        var unassigned = [Bool](repeating: true, count: PortLookup.validPorts.count)
+        for (first, last) in try statement.rows({ ($0.int(at: 0), $0.int(at: 1)) }) {
+            for port in first...last { unassigned[port] = false }
+        }
+        return unassigned
+    }
+
     public func metadata() throws -> RegistryMetadata {
         let statement = try database.prepare(
             "SELECT source, csv_sha256, imported_at, record_count, newest_iana_date FROM registry_metadata")

@@ -17,6 +17,23 @@ enum EnvironmentDefault {
         return value
     }
 
+    /// A flag given, or its variable set to 1, true, on or yes (0, false, off, no or empty: not set).
+    static func flag(_ flag: Bool, _ variable: String) throws -> Bool {
+        if flag { return true }
+        let text = (ProcessInfo.processInfo.environment[variable] ?? "").lowercased()
+        switch text {
+        case "1", "true", "on", "yes": return true
+        case "", "0", "false", "off", "no": return false
+        default: throw ValidationError("\(variable)='\(text)' must be 1 or 0")
+        }
+    }
+
+    /// A comma-separated list, its elements trimmed, empty ones dropped.
+    static func list(_ text: String) -> [String] {
+        text.split(separator: ",").map { String($0.trimmingPrefix(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed()) }
+            .filter { !$0.isEmpty }
+    }
+
     /// A duration given in (possibly fractional) seconds.
     static func seconds(_ flag: Double?, _ variable: String, default fallback: Double) throws -> Duration {
         let seconds = try resolve(flag, variable, default: fallback)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import HTTPServer
+import HostState
 import Logging
 import PortInfoAPI
 import Registry
@@ -38,6 +39,21 @@ struct Serve: ParsableCommand {
 
     @Option(help: "Cache-Control max-age of registry answers, in seconds. (env PORTINFO_CACHE_MAX_AGE, default 3600)")
     var cacheMaxAge: Int?
+
+    @Flag(help: "Report this host's listening sockets (/listeners, /free-ports, listeners in /ports answers): they show process names to whoever may ask. (env PORTINFO_REPORT_LOCAL=1; default off)")
+    var reportLocal = false
+
+    @Option(help: "With --report-local: require Authorization: Bearer TOKEN for local-host reports (401 otherwise). Prefer the variable: a flag shows in ps. (env PORTINFO_LOCAL_TOKEN)")
+    var localToken: String?
+
+    @Option(help: "With --report-local: only clients in these networks (CIDR, comma-separated) may see local-host reports (403 otherwise). (env PORTINFO_LOCAL_ALLOW; default any)")
+    var localAllow: String?
+
+    @Option(help: "With --report-local: origins whose pages may read local-host reports, comma-separated. (env PORTINFO_LOCAL_CORS_ORIGINS; default none)")
+    var localCorsOrigins: String?
+
+    @Option(help: "With --report-local: seconds one scan of the host's sockets answers for; 0 scans for every request. (env PORTINFO_SCAN_MAX_AGE, default 1)")
+    var scanMaxAge: Double?
 
     @Option(help: "Connections open at once; more are answered 503. (env PORTINFO_MAX_CONNECTIONS, default 4096)")
     var maxConnections: Int?
@@ -106,8 +122,9 @@ struct Serve: ParsableCommand {
         let origins = try EnvironmentDefault.resolve(corsOrigins, "PORTINFO_CORS_ORIGINS", default: "*")
         let api = try PortInfoAPI(configuration: APIConfiguration(
             databasePath: database.path,
-            allowedOrigins: origins.split(separator: ",").map { String($0.trimmingPrefix(while: \.isWhitespace)) },
-            cacheMaxAge: try EnvironmentDefault.resolve(cacheMaxAge, "PORTINFO_CACHE_MAX_AGE", default: 3600)))
+            allowedOrigins: EnvironmentDefault.list(origins),
+            cacheMaxAge: try EnvironmentDefault.resolve(cacheMaxAge, "PORTINFO_CACHE_MAX_AGE", default: 3600),
+            localReporting: try localReporting()))
 
         var configuration = HTTPServerConfiguration()
         configuration.host = try EnvironmentDefault.resolve(host, "PORTINFO_HOST", default: configuration.host)
@@ -138,6 +155,25 @@ struct Serve: ParsableCommand {
         stopped.wait()
         signalSources.forEach { $0.cancel() }
         logger.info("stopped")
+    }
+
+    /// The local-host reporting settings, or nil when it stays off.
+    private func localReporting() throws -> LocalReporting? {
+        guard try EnvironmentDefault.flag(reportLocal, "PORTINFO_REPORT_LOCAL") else { return nil }
+        let networks = try EnvironmentDefault.list(EnvironmentDefault.resolve(localAllow, "PORTINFO_LOCAL_ALLOW", default: ""))
+            .map { text in
+                guard let network = IPNetwork(text) else {
+                    throw ValidationError("--local-allow (PORTINFO_LOCAL_ALLOW): '\(text)' is not an IPv4 or IPv6 network such as 192.0.2.0/24")
+                }
+                return network
+            }
+        let scanMaxAge = try EnvironmentDefault.resolve(scanMaxAge, "PORTINFO_SCAN_MAX_AGE", default: 1)
+        guard scanMaxAge >= 0 else { throw ValidationError("--scan-max-age must be 0 or more seconds, got \(scanMaxAge)") }
+        return LocalReporting(
+            token: try EnvironmentDefault.resolve(localToken, "PORTINFO_LOCAL_TOKEN", default: "").nonEmpty,
+            allowedNetworks: networks,
+            allowedOrigins: EnvironmentDefault.list(try EnvironmentDefault.resolve(localCorsOrigins, "PORTINFO_LOCAL_CORS_ORIGINS", default: "")),
+            scanMaxAge: .milliseconds(Int((scanMaxAge * 1000).rounded())))
     }
 
     private func limits() throws -> HTTPLimits {

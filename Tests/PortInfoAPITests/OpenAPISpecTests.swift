@@ -15,10 +15,11 @@ import TestSupport
         let paths = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
             .filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }
             .map { String($0.dropFirst(2).dropLast()) }
-        #expect(paths == ["/ports/{port}", "/services/{name}", "/search", "/registry", "/healthz", "/openapi.yaml"])
+        #expect(paths == ["/ports/{port}", "/services/{name}", "/search", "/registry", "/healthz", "/openapi.yaml",
+                          "/listeners", "/free-ports"])
         let routes = paths.map { Route(path: $0.replacingOccurrences(of: "{port}", with: "1")
             .replacingOccurrences(of: "{name}", with: "n")[...]) }
-        #expect(routes == [.port("1"), .service("n"), .search, .registry, .health, .openAPISpec])
+        #expect(routes == [.port("1"), .service("n"), .search, .registry, .health, .openAPISpec, .listeners, .freePorts])
     }
 
     @Test func theSpecListsEveryProblemTypeAndNoOther() throws {

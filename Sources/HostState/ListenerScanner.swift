@@ -1,0 +1,86 @@
+import Synchronization
+
+/// The host's listening sockets, cheaply under load: `listeners()` may be called from many
+/// threads at once; callers arriving while a scan runs wait for it rather than starting their
+/// own, and a finished scan answers again until it is `maxAge` old.
+public final class ListenerScanner: Sendable {
+    /// Short enough that a socket opened a moment ago soon shows; long enough that a burst of
+    /// requests costs one scan.
+    public static let defaultMaxAge: Duration = .seconds(1)
+
+    /// How long a scan's result is reused, measured from the scan's start; `.zero` scans afresh
+    /// for every caller (apart from those that wait for a scan already running).
+    public let maxAge: Duration
+    private let now: @Sendable () -> ContinuousClock.Instant
+    private let scan: @Sendable () throws(HostStateError) -> [Listener]
+    private let state = Mutex(State())
+
+    private struct State {
+        var latest: (startedAt: ContinuousClock.Instant, listeners: [Listener])?
+        var inFlight: ScanInFlight?
+        var waitingCallers = 0
+    }
+
+    /// Scans the /proc tree at `procRoot` (`/proc` is the host's; tests give a tree of their own)
+    /// and names socket owners through the passwd file at `passwdPath`. `now` is the clock that
+    /// ages results.
+    public convenience init(
+        procRoot: String = "/proc",
+        passwdPath: String = "/etc/passwd",
+        maxAge: Duration = defaultMaxAge,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
+        let reader = ProcListenerReader(procRoot: procRoot, passwdPath: passwdPath)
+        self.init(maxAge: maxAge, now: now, scan: { () throws(HostStateError) in try reader.listeners() })
+    }
+
+    /// With any scan in place of reading /proc, for tests of the sharing and the reuse.
+    init(
+        maxAge: Duration,
+        now: @escaping @Sendable () -> ContinuousClock.Instant,
+        scan: @escaping @Sendable () throws(HostStateError) -> [Listener]
+    ) {
+        precondition(maxAge >= .zero, "maxAge must not be negative")
+        self.maxAge = maxAge
+        self.now = now
+        self.scan = scan
+    }
+
+    /// The listening sockets, sorted by transport (tcp first), port, family (ipv4 first),
+    /// address and pid. Throws `HostStateError.unsupported` where there is no /proc/net.
+    public func listeners() throws(HostStateError) -> [Listener] {
+        enum Role { case reuse([Listener]), wait(ScanInFlight), run(ScanInFlight) }
+        let role = state.withLock { state -> Role in
+            if let latest = state.latest, now() - latest.startedAt < maxAge { return .reuse(latest.listeners) }
+            if let inFlight = state.inFlight {
+                state.waitingCallers += 1
+                return .wait(inFlight)
+            }
+            let inFlight = ScanInFlight()
+            state.inFlight = inFlight
+            return .run(inFlight)
+        }
+        switch role {
+        case let .reuse(listeners):
+            return listeners
+        case let .wait(inFlight):
+            defer { state.withLock { $0.waitingCallers -= 1 } }
+            return try inFlight.wait().get()
+        case let .run(inFlight):
+            let startedAt = now()
+            let result = Result { () throws(HostStateError) in try scan() }
+            state.withLock { state in
+                state.inFlight = nil
+                // A failure is shared with the callers waiting for it, but never reused.
+                if case let .success(listeners) = result { state.latest = (startedAt, listeners) }
+            }
+            inFlight.finish(result)
+            return try result.get()
+        }
+    }
+
+    /// How many callers are waiting for the scan in progress.
+    var waitingCallers: Int {
+        state.withLock { $0.waitingCallers }
+    }
+}

@@ -1,0 +1,15 @@
+/// Reads /proc/net/udp and /proc/net/udp6 (one format, the address width telling the family):
+/// the bound, unconnected sockets, which `ss -uln` shows as UNCONN. UDP reuses TCP's state
+/// numbers: such a socket is in 07, TCP_CLOSE, with no remote end (connect(2) would make it 01).
+enum ProcNetUDPParser {
+    static let unconnectedState: UInt8 = 0x07
+
+    static func unconnectedSockets(in table: [UInt8]) throws(ProcNetFormatError) -> [ProcNetSocket] {
+        var sockets: [ProcNetSocket] = []
+        try ProcNetSocketTable.forEachRow(in: table) { row throws(ProcNetFormatError) in
+            guard try row.state() == unconnectedState, try row.remoteEndpoint().isUnset else { return }
+            sockets.append(ProcNetSocket(local: try row.localEndpoint(), uid: try row.uid(), inode: try row.inode()))
+        }
+        return sockets
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import HostState
+import PortInfoAPI
+import Registry
+
+struct Listeners: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What listens on this host (like ss -tulpn), with the IANA service registered for each port.")
+
+    @Option(help: "Only tcp or udp sockets.")
+    var transport: Listener.Transport?
+
+    @Option(help: "Only sockets on this port.")
+    var port: Int?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let report = try LocalHostReport(store: RegistryStore(path: database.path), scanner: ListenerScanner(maxAge: .zero))
+        let listeners = try report.listeners(transport: transport, port: port)
+        if output.json {
+            return output.printJSON(APIJSON.listenersAnswer(host: LocalHostReport.hostName, listeners: listeners, format: .pretty))
+        }
+        let rows = listeners.map { serviced -> [String] in
+            let listener = serviced.listener
+            let address = listener.family == .ipv6 ? "[\(listener.address)]" : listener.address
+            let owner = listener.pid.map { "\(listener.process ?? "?")(\($0))" } ?? "-"
+            return [listener.transport.rawValue, "\(address):\(listener.port)", owner, listener.user ?? "-", serviced.service ?? "-"]
+        }
+        print(TextTable(columns: ["NETID", "LOCAL ADDRESS:PORT", "PROCESS(PID)", "USER", "IANA SERVICE"], rows: rows).text)
+    }
+}
+
+extension Listener.Transport: ExpressibleByArgument {}

@@ -1,0 +1,32 @@
+import Registry
+
+/// Rows of text in aligned columns, the last column left ragged.
+struct TextTable {
+    let columns: [String]
+    let rows: [[String]]
+
+    var text: String {
+        let table = [columns] + rows
+        let widths = columns.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
+        return table.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[column] - cell.count)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+/// Records as a table, one line each (a multi-line description shows its first line).
+struct RecordTable {
+    let table: TextTable
+
+    init(_ records: [Record]) {
+        table = TextTable(columns: ["SERVICE", "PORT", "TRANSPORT", "STATUS", "DESCRIPTION"], rows: records.map { record in
+            let ports = record.ports.map { $0.first == $0.last ? "\($0.first)" : "\($0.first)-\($0.last)" }
+            let description = record.description?.split(whereSeparator: \.isNewline).first.map(String.init)
+            return [record.service ?? "-", ports ?? "-", record.transport?.rawValue ?? "-", record.status.rawValue, description ?? "-"]
+        })
+    }
+
+    var text: String { table.text }
+}
