@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "HostStateTests", dependencies: ["HostState", "TestSupport"]),
         .testTarget(name: "PortInfoAPITests", dependencies: ["PortInfoAPI", "HTTPServer", "HostState", "Registry", "TestSupport"]),
-        .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "TestSupport"]),
+        .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "HostState", "TestSupport"]),
     ]
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # openapi.yaml against the real server: the spec must validate (openapi-spec-validator), and
-# schemathesis, run against `portinfo serve` on loopback, must find every response documented
+# schemathesis, run against `portinfo serve --report-local` on loopback, must find every response documented
 # and matching its schema, and no 5xx. Run by .ci/run; needs the IANA snapshot (skips without it).
 #   scripts/check-openapi.sh      (tools go into .build-venv; $SCHEMATHESIS_MAX_EXAMPLES, default 100)
 set -euo pipefail
@@ -23,7 +23,7 @@ swift build --product portinfo >/dev/null
 work=$(mktemp -d)
 server_pid=""
 trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; rm -rf "$work"' EXIT
-.build/debug/portinfo serve --csv "$csv" --db "$work/registry.db" --host 127.0.0.1 --port "$port" \
+.build/debug/portinfo serve --csv "$csv" --db "$work/registry.db" --host 127.0.0.1 --port "$port" --report-local \
     --access-log off >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.1; done

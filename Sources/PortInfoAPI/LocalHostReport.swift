@@ -53,13 +53,16 @@ public final class LocalHostReport: Sendable {
     }
 
     /// Up to `count` ports in `range`, lowest first from `from`, that IANA lists as unassigned
-    /// and on which nothing listens here (over `transport`, or over any when nil).
+    /// and on which nothing listens here (over `transport`, or over any when nil). A `from` below
+    /// the range means its first port; above it, no port is left.
     public func freePorts(in range: ClosedRange<Int>, transport: Listener.Transport?, from: Int, count: Int)
         throws(HostStateError) -> [Int] {
         let listening = Set(try scanner.listeners().filter { transport == nil || $0.transport == transport }.map(\.port))
         let unassigned = unassigned[transport] ?? []
         var ports: [Int] = []
-        for port in max(from, range.lowerBound)...range.upperBound where ports.count < count {
+        let first = max(from, range.lowerBound)
+        guard first <= range.upperBound else { return [] }
+        for port in first...range.upperBound where ports.count < count {
             if unassigned[port] && !listening.contains(port) { ports.append(port) }
         }
         return ports

@@ -203,7 +203,7 @@ public final class PortInfoAPI: Sendable {
         } ?? .user
         let count = try Self.integer("count", in: query, from: 1, to: LocalHostReport.maximumFreePortCount)
             ?? LocalHostReport.defaultFreePortCount
-        let from = try Self.integer("from", in: query, from: range.ports.lowerBound, to: range.ports.upperBound)
+        let from = try Self.integer("from", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
             ?? range.ports.lowerBound
         let ports = try fromHostState { try report.freePorts(in: range.ports, transport: transport, from: from, count: count) }
         return liveAnswer(APIJSON.freePortsAnswer(range: range, transport: transport?.rawValue, from: from, ports: ports,

@@ -17,7 +17,7 @@ struct FreePorts: ParsableCommand {
     @Option(help: "Only free for tcp or udp (default: for both).")
     var transport: Listener.Transport?
 
-    @Option(help: "The lowest port to consider (default: the range's first).")
+    @Option(help: "The lowest port to consider (default: the range's first; below the range, its first).")
     var from: Int?
 
     @OptionGroup var database: DatabaseOptions
@@ -27,8 +27,8 @@ struct FreePorts: ParsableCommand {
         guard (1...LocalHostReport.maximumFreePortCount).contains(count) else {
             throw ValidationError("--count must be from 1 to \(LocalHostReport.maximumFreePortCount), got \(count)")
         }
-        if let from, !range.ports.contains(from) {
-            throw ValidationError("--from must be within the \(range.rawValue) range, \(range.ports.lowerBound) to \(range.ports.upperBound), got \(from)")
+        if let from, !PortLookup.validPorts.contains(from) {
+            throw ValidationError("--from must be a port from 0 to 65535, got \(from)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HostState
 import Registry
 import Testing
 import TestSupport
@@ -81,5 +82,56 @@ import TestSupport
                          "PORTINFO_LOG_LEVEL", "PORTINFO_LOG_FORMAT", "PORTINFO_ACCESS_LOG"] {
             #expect(help.contains(variable), "\(variable)")
         }
+    }
+}
+
+@Suite struct LocalHostServeTests {
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp")))
+    func theServerReportsItsOwnSocketToThoseWithTheToken() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local"],
+                                       environment: ["PORTINFO_LOCAL_TOKEN": "s3cret", "PORTINFO_SCAN_MAX_AGE": "0"])
+        #expect(try server.request("/listeners")?.status == 401)
+        let response = try #require(try server.request("/listeners?port=\(server.port)", headers: ["Authorization": "Bearer s3cret"]))
+        #expect(response.status == 200)
+        let json = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as! [String: Any]
+        let listeners = json["listeners"] as! [[String: Any]]
+        #expect(listeners.count == 1)
+        #expect(listeners.first?["pid"] as? Int == Int(server.process.processIdentifier))
+        #expect(listeners.first?["process"] as? String == "portinfo")
+        #expect(listeners.first?["address"] as? String == "127.0.0.1")
+    }
+
+    @Test func offUnlessAsked() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db")], environment: ["PORTINFO_REPORT_LOCAL": "0"])
+        #expect(try server.request("/listeners")?.status == 404)
+        #expect(try server.request("/free-ports")?.status == 404)
+    }
+
+    @Test func badLocalSettingsAreRefusedInOneLine() throws {
+        let folder = try seededFolder()
+        let result = try run(["serve", "--db", folder.path("registry.db"), "--report-local", "--local-allow", "10.0.0.0/8,bogus"])
+        #expect(result.status == 64)
+        #expect(result.error == "portinfo: --local-allow (PORTINFO_LOCAL_ALLOW): 'bogus' is not an IPv4 or IPv6 network such as 192.0.2.0/24\n")
+        let flag = try run(["serve", "--db", folder.path("registry.db")], environment: ["PORTINFO_REPORT_LOCAL": "maybe"])
+        #expect(flag.error == "portinfo: PORTINFO_REPORT_LOCAL='maybe' must be 1 or 0\n")
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp")))
+    func theListenersCommandShowsThisProcessesSocket() throws {
+        let folder = try seededFolder()
+        let socket = try #require(LoopbackSocket(.tcp, .ipv4))
+        let table = try run(["listeners", "--port", String(socket.port), "--db", folder.path("registry.db")])
+        #expect(table.status == 0)
+        let lines = table.output.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("NETID  LOCAL ADDRESS:PORT") == true)
+        #expect(lines.count == 2 && lines[1].hasPrefix("tcp    127.0.0.1:\(socket.port)"))
+        #expect(lines[1].contains("(\(getpid()))"))
+
+        let free = try run(["free-ports", "--count", "3", "--range", "dynamic", "--db", folder.path("registry.db")])
+        #expect(free.output.split(separator: "\n").count == 3)
+        let bad = try run(["free-ports", "--range", "dynamic", "--from", "70000", "--db", folder.path("registry.db")])
+        #expect(bad.status == 64 && bad.error == "portinfo: --from must be a port from 0 to 65535, got 70000\n")
     }
 }

@@ -1,0 +1,175 @@
+import Foundation
+import HTTPServer
+import HostState
+@testable import PortInfoAPI
+import Registry
+import Testing
+import TestSupport
+
+/// An API over the traps fixture with local-host reporting as given (scans never reused).
+func localAPI(_ reporting: LocalReporting?) throws -> (PortInfoAPI, TemporaryDirectory) {
+    let folder = TemporaryDirectory()
+    let database = try seededDatabase(trapsCSV, in: folder)
+    return (try PortInfoAPI(configuration: APIConfiguration(databasePath: database, localReporting: reporting)), folder)
+}
+
+func localRequest(_ target: String, from address: String = "127.0.0.1", token: String? = nil) -> HTTPRequest {
+    HTTPRequest(method: "GET", target: target, version: .http1_1,
+                headers: HTTPHeaders(token.map { [("Authorization", "Bearer \($0)")] } ?? []), remoteAddress: address)
+}
+
+/// This test process's name as the kernel keeps it (what /listeners reports as `process`).
+let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .utf8))?
+    .trimmingCharacters(in: .newlines)
+
+@Suite struct LocalHostRoutesTests {
+    @Test func offByDefaultTheRoutesSayHowToTurnThemOn() throws {
+        let (api, _) = try localAPI(nil)
+        for target in ["/listeners", "/free-ports?count=3"] {
+            let response = api.handle(localRequest(target))
+            #expect(response.status == 404)
+            #expect(response.object?["type"] as? String == "https://portinfo.invalid/problems/local-reporting-off")
+            #expect((response.object?["detail"] as? String)?.contains("--report-local (PORTINFO_REPORT_LOCAL=1)") == true)
+        }
+        let port = api.handle(localRequest("/ports/600"))
+        #expect(port.status == 200 && port.object?["listeners"] == nil)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp")))
+    func listenersShowRealSocketsWithThisProcessUntilTheyClose() throws {
+        let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
+        let tcp = try #require(LoopbackSocket(.tcp, .ipv4))
+        let udp = try #require(LoopbackSocket(.udp, .ipv6))
+
+        let all = api.handle(localRequest("/listeners"))
+        #expect(all.status == 200 && all.headers["Cache-Control"] == "no-store")
+        #expect(all.headers["Access-Control-Allow-Origin"] == nil, "no CORS for host state unless configured")
+        let listeners = try #require(all.object?["listeners"] as? [[String: Any]])
+        let mine = try #require(listeners.first { $0["port"] as? Int == tcp.port && $0["transport"] as? String == "tcp" })
+        #expect(mine["address"] as? String == "127.0.0.1" && mine["family"] as? String == "ipv4")
+        #expect(mine["pid"] as? Int == Int(getpid()))
+        #expect(mine["process"] as? String == ownProcessName)
+        #expect(mine["user"] is String)
+        #expect(mine.keys.contains("service"))
+
+        let udpOnly = try #require(api.handle(localRequest("/listeners?transport=udp&port=\(udp.port)")).object?["listeners"] as? [[String: Any]])
+        #expect(udpOnly.count == 1 && udpOnly[0]["address"] as? String == "::1" && udpOnly[0]["family"] as? String == "ipv6")
+
+        let portAnswer = api.handle(localRequest("/ports/\(tcp.port)"))
+        #expect(portAnswer.headers["ETag"] == nil && portAnswer.headers["Cache-Control"] == "no-store")
+        #expect((portAnswer.object?["listeners"] as? [[String: Any]])?.map { $0["port"] as? Int } == [tcp.port])
+
+        tcp.closeSocket()
+        let after = try #require(api.handle(localRequest("/listeners?port=\(tcp.port)")).object?["listeners"] as? [[String: Any]])
+        #expect(after.isEmpty)
+    }
+
+    @Test func theServiceOfAPortIsTheFirstNameIANARegistersForItAndTheTransport() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
+        // The registry side of the join, on the fixture: 600 is ipcserver over tcp and udp; 63 over tcp only.
+        let store = try RegistryStore(path: database)
+        #expect(try store.serviceNames(for: .tcp)[600] == "ipcserver")
+        #expect(try store.serviceNames(for: .udp)[63] == nil)
+        #expect(try store.serviceNames(for: .tcp)[63] == "whoispp")
+        #expect(try store.serviceNames(for: .tcp)[6001] == "x11")
+    }
+
+    @Test func aTokenIsRequiredWhenConfigured() throws {
+        let (api, _) = try localAPI(LocalReporting(token: "s3cret", scanMaxAge: .zero))
+        let missing = api.handle(localRequest("/listeners"))
+        #expect(missing.status == 401)
+        #expect(missing.headers["WWW-Authenticate"]?.hasPrefix("Bearer") == true)
+        #expect(api.handle(localRequest("/listeners", token: "wrong")).status == 401)
+        #expect(api.handle(localRequest("/listeners", token: "s3cre")).status == 401)
+        #expect(api.handle(localRequest("/listeners", token: "s3cret")).status == 200)
+        // The registry routes stay open: without the token, /ports answers without listeners.
+        let port = api.handle(localRequest("/ports/600"))
+        #expect(port.status == 200 && port.object?["listeners"] == nil && port.headers["ETag"] != nil)
+        #expect(api.handle(localRequest("/ports/600", token: "s3cret")).object?["listeners"] != nil)
+    }
+
+    @Test func onlyAllowedNetworksMayAsk() throws {
+        let networks = ["192.0.2.0/24", "2001:db8::/32"].compactMap(IPNetwork.init)
+        let (api, _) = try localAPI(LocalReporting(token: "t", allowedNetworks: networks, scanMaxAge: .zero))
+        #expect(api.handle(localRequest("/listeners", from: "127.0.0.1", token: "t")).status == 403)
+        #expect(api.handle(localRequest("/listeners", from: "198.51.100.7", token: "t")).status == 403)
+        #expect(api.handle(localRequest("/listeners", from: "192.0.2.7", token: "t")).status == 200)
+        #expect(api.handle(localRequest("/listeners", from: "::ffff:192.0.2.7", token: "t")).status == 200)
+        #expect(api.handle(localRequest("/listeners", from: "2001:db8:1::5", token: "t")).status == 200)
+        // An allowed address still needs the token.
+        #expect(api.handle(localRequest("/listeners", from: "192.0.2.7")).status == 401)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp")))
+    func freePortsAreUnassignedAndNotListenedOn() throws {
+        let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
+        let first = try #require(api.handle(localRequest("/free-ports?count=5&range=dynamic&transport=tcp")).object)
+        #expect(first["range"] as? String == "dynamic" && first["transport"] as? String == "tcp" && first["from"] as? Int == 49152)
+        let ports = try #require(first["ports"] as? [Int])
+        #expect(ports.count == 5 && ports == ports.sorted() && ports.allSatisfy { $0 >= 49152 })
+
+        // In the fixture, 6000-6063 (x11) is assigned and 7748-7776 unassigned.
+        let user = try #require(api.handle(localRequest("/free-ports?count=10&range=user&from=6060")).object?["ports"] as? [Int])
+        #expect(user.first.map { $0 >= 6064 } == true && user.count == 10)
+        let system = try #require(api.handle(localRequest("/free-ports?count=1000&range=system")).object?["ports"] as? [Int])
+        #expect(!system.contains(600) && !system.contains(0) && !system.contains(63))
+        // `from` outside the range: below it means its start, above it leaves nothing.
+        let below = try #require(api.handle(localRequest("/free-ports?count=1&range=dynamic&from=80")).object)
+        #expect(below["from"] as? Int == 80 && (below["ports"] as? [Int])?.first.map { $0 >= 49152 } == true)
+        #expect(api.handle(localRequest("/free-ports?range=system&from=5000")).object?["ports"] as? [Int] == [])
+    }
+
+    @Test(arguments: [
+        ("/free-ports?range=huge", "query parameter 'range' must be one of system, user, dynamic, got 'huge'"),
+        ("/free-ports?count=0", "query parameter 'count' must be an integer from 1 to 1000, got '0'"),
+        ("/free-ports?from=65536", "query parameter 'from' must be an integer from 0 to 65535, got '65536'"),
+        ("/listeners?transport=sctp", "query parameter 'transport' must be tcp or udp, got 'sctp'"),
+        ("/listeners?port=70000", "query parameter 'port' must be an integer from 0 to 65535, got '70000'"),
+    ])
+    func badParametersAre400(target: String, detail: String) throws {
+        let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
+        let response = api.handle(localRequest(target))
+        #expect(response.status == 400)
+        #expect(response.object?["detail"] as? String == detail)
+    }
+
+    @Test func corsForHostStateOnlyWhenConfigured() throws {
+        let (api, _) = try localAPI(LocalReporting(allowedOrigins: ["https://wiki.example"], scanMaxAge: .zero))
+        var headers = HTTPHeaders([("Origin", "https://wiki.example")])
+        let allowed = api.handle(HTTPRequest(method: "GET", target: "/listeners", version: .http1_1, headers: headers, remoteAddress: "127.0.0.1"))
+        #expect(allowed.headers["Access-Control-Allow-Origin"] == "https://wiki.example")
+        headers = HTTPHeaders([("Origin", "https://elsewhere.example")])
+        let other = api.handle(HTTPRequest(method: "GET", target: "/listeners", version: .http1_1, headers: headers, remoteAddress: "127.0.0.1"))
+        #expect(other.headers["Access-Control-Allow-Origin"] == nil)
+        // Registry routes keep their own policy (any origin by default).
+        let registry = api.handle(HTTPRequest(method: "GET", target: "/registry", version: .http1_1, headers: headers, remoteAddress: "127.0.0.1"))
+        #expect(registry.headers["Access-Control-Allow-Origin"] == "*")
+    }
+}
+
+@Suite struct IPNetworkTests {
+    @Test func matchesAddressesInsideThePrefixOnly() throws {
+        let v4 = try #require(IPNetwork("192.0.2.0/24"))
+        #expect(v4.contains("192.0.2.255") && !v4.contains("192.0.3.0") && v4.contains("::ffff:192.0.2.1"))
+        let odd = try #require(IPNetwork("192.0.2.128/25"))
+        #expect(odd.contains("192.0.2.200") && !odd.contains("192.0.2.127"))
+        let v6 = try #require(IPNetwork("2001:db8::/32"))
+        #expect(v6.contains("2001:db8:ffff::1") && !v6.contains("2001:db9::1") && !v6.contains("192.0.2.1"))
+        #expect(try #require(IPNetwork("127.0.0.1")).contains("127.0.0.1"))
+        #expect(try #require(IPNetwork("0.0.0.0/0")).contains("203.0.113.9"))
+    }
+
+    @Test(arguments: ["192.0.2.0/33", "2001:db8::/129", "not-an-address", "192.0.2.0/", "192.0.2.0/x", ""])
+    func refusesWhatIsNotANetwork(text: String) {
+        #expect(IPNetwork(text) == nil)
+    }
+
+    @Test func tokensCompareWhole() {
+        #expect(LocalReporting.constantTimeEquals("abc", "abc"))
+        #expect(!LocalReporting.constantTimeEquals("abd", "abc"))
+        #expect(!LocalReporting.constantTimeEquals("ab", "abc"))
+        #expect(!LocalReporting.constantTimeEquals("abcd", "abc"))
+        #expect(!LocalReporting.constantTimeEquals("", "abc"))
+    }
+}
