@@ -9,6 +9,7 @@
 #   scripts/bench-http.sh        (CSV: $PORTINFO_IANA_CSV, else ../shared/iana/; installs wrk and nginx if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
 [ -f "$csv" ] || { echo "bench-http: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
@@ -56,7 +57,7 @@ EOF
 }
 starts=()
 for _ in 1 2 3 4 5; do starts+=("$(start_time_ms)"); done
-start_median=$(printf '%s\n' "${starts[@]}" | sort -n | sed -n 3p)
+start_median=$(median "${starts[@]}")
 
 "$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port "$portinfo_port" --access-log off >/dev/null &
 server_pid=$!

@@ -5,6 +5,7 @@
 #   scripts/bench-listeners.sh      (CSV: $PORTINFO_IANA_CSV, else ../shared/iana/; installs iproute2 if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
 [ -f "$csv" ] || { echo "bench-listeners: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v ss >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q iproute2 >/dev/null; }
@@ -48,14 +49,6 @@ read -r _ <"$work/ready"
 server_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done
 
-microseconds() { # command... -> its wall time in µs
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    echo $(((end - start) / 1000))
-}
-median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 listed=$(curl -fs "http://127.0.0.1:$port/listeners" | grep -o '"port":' | wc -l)
 listeners=() ss_times=()

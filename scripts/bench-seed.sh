@@ -6,6 +6,7 @@
 #   scripts/bench-seed.sh            (CSV: $PORTINFO_IANA_CSV, else ../shared/iana/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/bench-lib.sh
 csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
 [ -f "$csv" ] || { echo "bench-seed: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "bench-seed: needs the sqlite3 command (apt-get install sqlite3)" >&2; exit 2; }
@@ -16,14 +17,6 @@ swift build -c release --product RegistryBench >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-microseconds() { # command... -> its wall time in µs
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null
-    end=$(date +%s%N)
-    echo $(((end - start) / 1000))
-}
-median() { printf '%s\n' "$@" | sort -n | sed -n "$((($# + 1) / 2))p"; }
 
 seed=() import=()
 for _ in $(seq "$runs"); do

@@ -19,7 +19,7 @@ struct PortInfo: ParsableCommand {
             \(ianaCSVURL)
             """,
         version: version,
-        subcommands: [Serve.self, Seed.self, Lookup.self, Service.self, Search.self, Listeners.self, FreePorts.self]
+        subcommands: [Serve.self, Seed.self, Lookup.self, Service.self, Search.self, Listeners.self, FreePorts.self, Healthcheck.self]
     )
 
     static let version = "0.2.0"

@@ -18,6 +18,17 @@ import TestSupport
         #expect(try server.request("/ports/70000")?.status == 400)
     }
 
+    @Test func healthcheckPassesWhileTheServerAnswersAndFailsAfter() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db")])
+        let healthy = try run(["healthcheck", "--port", String(server.port)])
+        #expect(healthy.status == 0 && healthy.error.isEmpty)
+        _ = server.stop()
+        let gone = try run(["healthcheck", "--port", String(server.port), "--timeout", "1"])
+        #expect(gone.status == 1)
+        #expect(gone.error == "portinfo: GET http://127.0.0.1:\(server.port)/healthz answered nothing\n")
+    }
+
     @Test func sigtermStopsGracefullyAndExitsZero() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
