@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -33,7 +35,14 @@ let package = Package(
         .target(name: "HostState"),
         .target(
             name: "PortInfoAPI",
-            dependencies: ["HTTPServer", "Registry", "HostState", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "HTTPServer",
+                "Registry",
+                "HostState",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             plugins: ["EmbedOpenAPISpec"]
         ),
         .executableTarget(
@@ -44,6 +53,8 @@ let package = Package(
                 "HostState",
                 "Registry",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,7 +67,10 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "HostStateTests", dependencies: ["HostState", "TestSupport"]),
-        .testTarget(name: "PortInfoAPITests", dependencies: ["PortInfoAPI", "HTTPServer", "HostState", "Registry", "TestSupport"]),
+        .testTarget(name: "PortInfoAPITests", dependencies: [
+            "PortInfoAPI", "HTTPServer", "HostState", "Registry", "TestSupport",
+            .product(name: "Prometheus", package: "swift-prometheus"),
+        ]),
         .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "HostState", "TestSupport"]),
     ]
 )

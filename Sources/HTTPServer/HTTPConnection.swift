@@ -11,6 +11,7 @@ final class HTTPConnection: @unchecked Sendable {
     private let limits: HTTPLimits
     private let handler: HTTPHandler
     private let accessLog: Logger?
+    private let observer: (any HTTPServerObserver)?
     private let queue: DispatchQueue
     private let onClose: @Sendable (HTTPConnection) -> Void
     private let isShuttingDown: @Sendable () -> Bool
@@ -43,13 +44,14 @@ final class HTTPConnection: @unchecked Sendable {
     private static let outboundHighWater = 256 * 1024
 
     init(socket: Socket, remoteAddress: String, limits: HTTPLimits, handler: @escaping HTTPHandler, accessLog: Logger?,
-         targetQueue: DispatchQueue, isShuttingDown: @escaping @Sendable () -> Bool,
+         observer: (any HTTPServerObserver)?, targetQueue: DispatchQueue, isShuttingDown: @escaping @Sendable () -> Bool,
          onClose: @escaping @Sendable (HTTPConnection) -> Void) {
         self.socket = socket
         self.remoteAddress = remoteAddress
         self.limits = limits
         self.handler = handler
         self.accessLog = accessLog
+        self.observer = observer
         self.onClose = onClose
         self.isShuttingDown = isShuttingDown
         queue = DispatchQueue(label: "portinfo.connection", target: targetQueue)
@@ -129,7 +131,9 @@ final class HTTPConnection: @unchecked Sendable {
                 let before = outbound.count
                 HTTPResponseWriter.write(response, headOnly: request.method == "HEAD", close: last,
                                          keepAliveHTTP10: request.version == .http1_0, into: &outbound)
-                log(request, response.status, bytes: outbound.count - before, since: started)
+                let elapsed = ContinuousClock.now - started
+                observer?.requestAnswered(request, status: response.status, duration: elapsed)
+                log(request, response.status, bytes: outbound.count - before, elapsed: elapsed)
                 if inbound.isEmpty { armTimer(after: limits.idleTimeout) }
             case let .failure(error):
                 refuse(status: error.status, detail: error.detail)
@@ -143,12 +147,12 @@ final class HTTPConnection: @unchecked Sendable {
         closeAfterWrite = true
         HTTPResponseWriter.write(HTTPResponseWriter.problem(status: status, detail: detail), headOnly: false, close: true,
                                  keepAliveHTTP10: false, into: &outbound)
+        observer?.requestRefused(status: status)
         accessLog?.info("\(remoteAddress) refused: \(status) \(detail)")
     }
 
-    private func log(_ request: HTTPRequest, _ status: Int, bytes: Int, since started: ContinuousClock.Instant) {
+    private func log(_ request: HTTPRequest, _ status: Int, bytes: Int, elapsed: Duration) {
         guard let accessLog else { return }
-        let elapsed = ContinuousClock.now - started
         let microseconds = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         accessLog.info("\(remoteAddress) \"\(request.method) \(request.target)\" \(status) \(bytes)B \(microseconds)µs")
     }

@@ -31,6 +31,7 @@ public final class HTTPServer: @unchecked Sendable {
     public let configuration: HTTPServerConfiguration
     private let handler: HTTPHandler
     private let accessLog: Logger?
+    private let observer: (any HTTPServerObserver)?
     private let logger: Logger
     private let listener: Socket
     /// The port the server listens on.
@@ -50,13 +51,15 @@ public final class HTTPServer: @unchecked Sendable {
         var finished = false
     }
 
-    /// Binds and listens; serving starts with `start()`. `accessLog`, when given, gets a line per request.
+    /// Binds and listens; serving starts with `start()`. `accessLog`, when given, gets a line per
+    /// request; `observer`, when given, hears of every connection and request.
     public init(configuration: HTTPServerConfiguration, logger: Logger, accessLog: Logger?,
-                handler: @escaping HTTPHandler) throws(SocketError) {
+                observer: (any HTTPServerObserver)? = nil, handler: @escaping HTTPHandler) throws(SocketError) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
         self.accessLog = accessLog
+        self.observer = observer
         // A write to a connection the client has closed must fail, not kill the process.
         signal(SIGPIPE, SIG_IGN)
         listener = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
@@ -97,14 +100,16 @@ public final class HTTPServer: @unchecked Sendable {
             }
             guard let worker else {
                 refuseOverCapacity(socket)
+                observer?.connectionRejected()
                 continue
             }
             let connection = HTTPConnection(
                 socket: socket, remoteAddress: remoteAddress, limits: configuration.limits, handler: handler,
-                accessLog: accessLog, targetQueue: worker,
+                accessLog: accessLog, observer: observer, targetQueue: worker,
                 isShuttingDown: { [weak self] in self?.state.withLock(\.shuttingDown) ?? true },
                 onClose: { [weak self] closed in self?.connectionClosed(closed) })
             state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
+            observer?.connectionOpened()
             connection.start()
         }
     }
@@ -120,6 +125,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func connectionClosed(_ connection: HTTPConnection) {
+        observer?.connectionClosed()
         let finished = state.withLock { state -> Bool in
             state.connections[ObjectIdentifier(connection)] = nil
             guard state.shuttingDown, state.connections.isEmpty, !state.finished else { return false }

@@ -13,6 +13,7 @@ public final class ListenerScanner: Sendable {
     public let maxAge: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
     private let scan: @Sendable () throws(HostStateError) -> [Listener]
+    private let scanTook: (@Sendable (Duration) -> Void)?
     private let state = Mutex(State())
 
     private struct State {
@@ -23,26 +24,29 @@ public final class ListenerScanner: Sendable {
 
     /// Scans the /proc tree at `procRoot` (`/proc` is the host's; tests give a tree of their own)
     /// and names socket owners through the passwd file at `passwdPath`. `now` is the clock that
-    /// ages results.
+    /// ages results and times scans; `scanTook`, when given, hears how long each scan took.
     public convenience init(
         procRoot: String = "/proc",
         passwdPath: String = "/etc/passwd",
         maxAge: Duration = defaultMaxAge,
-        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        scanTook: (@Sendable (Duration) -> Void)? = nil
     ) {
         let reader = ProcListenerReader(procRoot: procRoot, passwdPath: passwdPath)
-        self.init(maxAge: maxAge, now: now, scan: { () throws(HostStateError) in try reader.listeners() })
+        self.init(maxAge: maxAge, now: now, scanTook: scanTook, scan: { () throws(HostStateError) in try reader.listeners() })
     }
 
     /// With any scan in place of reading /proc, for tests of the sharing and the reuse.
     init(
         maxAge: Duration,
         now: @escaping @Sendable () -> ContinuousClock.Instant,
+        scanTook: (@Sendable (Duration) -> Void)? = nil,
         scan: @escaping @Sendable () throws(HostStateError) -> [Listener]
     ) {
         precondition(maxAge >= .zero, "maxAge must not be negative")
         self.maxAge = maxAge
         self.now = now
+        self.scanTook = scanTook
         self.scan = scan
     }
 
@@ -69,6 +73,7 @@ public final class ListenerScanner: Sendable {
         case let .run(inFlight):
             let startedAt = now()
             let result = Result { () throws(HostStateError) in try scan() }
+            scanTook?(now() - startedAt)
             state.withLock { state in
                 state.inFlight = nil
                 // A failure is shared with the callers waiting for it, but never reused.

@@ -1,5 +1,7 @@
+import Prometheus
+
 /// How `PortInfoAPI` serves: from which database, to which browser pages, for how long caches
-/// may keep its answers.
+/// may keep its answers, into which registry it records its metrics.
 public struct APIConfiguration: Sendable {
     /// The registry database `portinfo seed` built. Opened read-only; the API keeps serving the
     /// file it opened even when a later seed renames a new one into place (restart to serve that).
@@ -19,11 +21,16 @@ public struct APIConfiguration: Sendable {
     /// default, keeps it off.
     public var localReporting: LocalReporting?
 
+    /// Where the API records its metrics, and what `/metrics` shows: anything else recorded there
+    /// (through a swift-metrics factory on it, say) shows too. A new one by default.
+    public var metricsRegistry: PrometheusCollectorRegistry
+
     public init(databasePath: String, allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
-                localReporting: LocalReporting? = nil) {
+                localReporting: LocalReporting? = nil, metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.databasePath = databasePath
         self.allowedOrigins = allowedOrigins
         self.cacheMaxAge = cacheMaxAge
         self.localReporting = localReporting
+        self.metricsRegistry = metricsRegistry
     }
 }

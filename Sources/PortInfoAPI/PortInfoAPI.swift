@@ -16,6 +16,8 @@ public final class PortInfoAPI: Sendable {
     /// `/registry` cannot change while the API serves it: rendered once.
     private let registryBodies: (compact: [UInt8], pretty: [UInt8])
     private let openAPISpecResponse: HTTPResponse
+    /// What the API records, for `/metrics`; give it to the HTTP server as its observer.
+    public let metrics: PortInfoMetrics
     private let logger = Logger(label: "portinfo.api")
     /// Local-host reporting, when configured: its settings, its report, its CORS policy.
     private let localHost: (settings: LocalReporting, report: LocalHostReport, cors: CORSPolicy)?
@@ -35,8 +37,12 @@ public final class PortInfoAPI: Sendable {
         prettyAnswerHeaders = RegistryAnswerHeaders(
             entityTag: EntityTag(registry: metadata, format: .pretty), cacheMaxAge: configuration.cacheMaxAge, cors: cors)
         registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
+        let metrics = PortInfoMetrics(registry: configuration.metricsRegistry, metadata: metadata,
+                                      scansListeners: configuration.localReporting != nil)
+        self.metrics = metrics
         if let settings = configuration.localReporting {
-            let report = try stores.withStore { try LocalHostReport(store: $0, scanner: ListenerScanner(maxAge: settings.scanMaxAge)) }
+            let scanner = ListenerScanner(maxAge: settings.scanMaxAge, scanTook: { metrics.listenerScanned(in: $0) })
+            let report = try stores.withStore { try LocalHostReport(store: $0, scanner: scanner) }
             localHost = (settings, report, CORSPolicy(allowedOrigins: settings.allowedOrigins))
         } else {
             localHost = nil
@@ -87,6 +93,7 @@ public final class PortInfoAPI: Sendable {
                     body: format == .pretty ? registryBodies.pretty : registryBodies.compact, to: request)
             case .health: return try healthAnswer(format: format)
             case .openAPISpec: return openAPISpecResponse
+            case .metrics: return metricsAnswer()
             case .listeners: return try listenersAnswer(query, format: format, to: request)
             case .freePorts: return try freePortsAnswer(query, format: format, to: request)
             }
@@ -170,6 +177,12 @@ public final class PortInfoAPI: Sendable {
         var headers = HTTPHeaders([("Content-Type", "application/json"), ("Cache-Control", "no-store")])
         for field in cors.fixedHeaders { headers.add(field.name, field.value) }
         return HTTPResponse(status: 200, headers: headers, body: APIJSON.health(format: format))
+    }
+
+    private func metricsAnswer() -> HTTPResponse {
+        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),
+                                                        ("Cache-Control", "no-store")] + cors.fixedHeaders),
+                     body: metrics.page())
     }
 
     /// The local-host report, once the request has shown it may see it.

@@ -9,6 +9,7 @@ enum Route: Equatable {
     case registry
     case health
     case openAPISpec
+    case metrics
     case listeners
     case freePorts
 
@@ -19,29 +20,58 @@ enum Route: Equatable {
     static let allowedMethods = "GET, HEAD, OPTIONS"
 
     init?(path: Substring) {
-        if let segment = Self.segment(of: path, after: "/ports/") {
-            self = .port(segment)
-        } else if let segment = Self.segment(of: path, after: "/services/") {
-            self = .service(segment)
-        } else {
-            switch path {
-            case "/search": self = .search
-            case "/registry": self = .registry
-            case "/healthz": self = .health
-            case "/openapi.yaml": self = .openAPISpec
-            case "/listeners": self = .listeners
-            case "/free-ports": self = .freePorts
-            default: return nil
-            }
+        var contiguous = path
+        guard let template = contiguous.withUTF8({ Template(path: $0) }) else { return nil }
+        switch template {
+        case .port: self = .port(Self.rest(of: path, after: Template.portPrefix))
+        case .service: self = .service(Self.rest(of: path, after: Template.servicePrefix))
+        case .search: self = .search
+        case .registry: self = .registry
+        case .health: self = .health
+        case .openAPISpec: self = .openAPISpec
+        case .metrics: self = .metrics
+        case .listeners: self = .listeners
+        case .freePorts: self = .freePorts
         }
     }
 
-    /// The rest of `path` after `prefix` when it is a single segment (no further `/`).
-    private static func segment(of path: Substring, after prefix: StaticString) -> Substring? {
-        let prefixBytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
-        guard path.utf8.starts(with: prefixBytes) else { return nil }
-        let rest = path.utf8.dropFirst(prefixBytes.count)
-        guard !rest.contains(UInt8(ascii: "/")) else { return nil }
-        return path[rest.startIndex...]
+    private static func rest(of path: Substring, after prefix: StaticString) -> Substring {
+        path[path.utf8.index(path.startIndex, offsetBy: prefix.utf8CodeUnitCount)...]
+    }
+
+    /// A route without its variable segment, named as openapi.yaml names its path.
+    enum Template: String, CaseIterable {
+        case port = "/ports/{port}"
+        case service = "/services/{name}"
+        case search = "/search"
+        case registry = "/registry"
+        case health = "/healthz"
+        case openAPISpec = "/openapi.yaml"
+        case metrics = "/metrics"
+        case listeners = "/listeners"
+        case freePorts = "/free-ports"
+
+        static let portPrefix: StaticString = "/ports/"
+        static let servicePrefix: StaticString = "/services/"
+
+        /// The template `path` (its bytes, still percent-encoded) matches, if any. Matched on the
+        /// bytes: comparing Substrings with strings would cost more than answering from memory.
+        init?(path: UnsafeBufferPointer<UInt8>) {
+            if Self.isSegment(path, after: Self.portPrefix) {
+                self = .port
+            } else if Self.isSegment(path, after: Self.servicePrefix) {
+                self = .service
+            } else if let fixed = Self.allCases.first(where: { $0.rawValue.utf8.count == path.count && $0.rawValue.utf8.elementsEqual(path) }) {
+                self = fixed
+            } else {
+                return nil
+            }
+        }
+
+        /// Whether `path` is `prefix` and then a single segment (no further `/`).
+        private static func isSegment(_ path: UnsafeBufferPointer<UInt8>, after prefix: StaticString) -> Bool {
+            let prefixBytes = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+            return path.starts(with: prefixBytes) && !path[prefixBytes.count...].contains(UInt8(ascii: "/"))
+        }
     }
 }

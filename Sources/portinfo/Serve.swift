@@ -1,9 +1,11 @@
 import ArgumentParser
+import CoreMetrics
 import Dispatch
 import HTTPServer
 import HostState
 import Logging
 import PortInfoAPI
+import Prometheus
 import Registry
 #if canImport(Glibc)
 import Glibc
@@ -13,7 +15,7 @@ import Darwin
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Serve the registry over HTTP: /ports/{port}, /services/{name}, /search, /registry, /healthz, /openapi.yaml.",
+        abstract: "Serve the registry over HTTP: /ports/{port}, /services/{name}, /search, /registry, /healthz, /openapi.yaml, /metrics.",
         discussion: """
             Every option can also be set by the environment variable named in its help; an option \
             given on the command line wins. SIGTERM or SIGINT stops the server gracefully: it stops \
@@ -120,11 +122,15 @@ struct Serve: ParsableCommand {
         }
 
         let origins = try EnvironmentDefault.resolve(corsOrigins, "PORTINFO_CORS_ORIGINS", default: "*")
+        let metricsRegistry = PrometheusCollectorRegistry()
+        // Whatever else in the process records through swift-metrics shows on /metrics beside the API's own.
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metricsRegistry))
         let api = try PortInfoAPI(configuration: APIConfiguration(
             databasePath: database.path,
             allowedOrigins: EnvironmentDefault.list(origins),
             cacheMaxAge: try EnvironmentDefault.resolve(cacheMaxAge, "PORTINFO_CACHE_MAX_AGE", default: 3600),
-            localReporting: try localReporting()))
+            localReporting: try localReporting(),
+            metricsRegistry: metricsRegistry))
 
         var configuration = HTTPServerConfiguration()
         configuration.host = try EnvironmentDefault.resolve(host, "PORTINFO_HOST", default: configuration.host)
@@ -136,7 +142,8 @@ struct Serve: ParsableCommand {
 
         let logRequests = try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on
         let server = try HTTPServer(configuration: configuration, logger: logger,
-                                    accessLog: logRequests ? Logger(label: "access") : nil, handler: api.handle)
+                                    accessLog: logRequests ? Logger(label: "access") : nil, observer: api.metrics,
+                                    handler: api.handle)
         let stopped = DispatchSemaphore(value: 0)
         let signalSources = [SIGTERM, SIGINT].map { signalNumber in
             signal(signalNumber, SIG_IGN)

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 import Testing
 import TestSupport
 @testable import HTTPServer
@@ -19,12 +20,13 @@ final class TestServer {
     var port: Int { server.port }
 
     init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", accessLog: Logger? = nil,
-         handler: @escaping HTTPHandler = echo) throws {
+         observer: (any HTTPServerObserver)? = nil, handler: @escaping HTTPHandler = echo) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = 0
         configuration.limits = limits
-        server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), accessLog: accessLog, handler: handler)
+        server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), accessLog: accessLog,
+                                observer: observer, handler: handler)
         server.start()
     }
 
@@ -342,6 +344,48 @@ func get(_ target: String = "/", extra: String = "") -> String {
         #expect(logged.first?.hasPrefix("127.0.0.1 \"GET /logged\" 200 ") == true)
         #expect(logged.first?.hasSuffix("µs") == true)
         #expect(logged.last?.hasPrefix("127.0.0.1 refused: 400 ") == true)
+    }
+
+    @Test func theObserverHearsOfEveryConnectionAndRequest() throws {
+        let observer = RecordingObserver()
+        var limits = HTTPLimits()
+        limits.maxConnections = 1
+        let server = try TestServer(limits: limits, observer: observer)
+        let client = try server.client()
+        client.send(get("/observed?x"))
+        #expect(client.readResponse()?.status == 200)
+        #expect(try server.client().readResponse()?.status == 503)
+        client.send("GET / HTTP/1.1\r\n\r\n") // no Host: the server refuses it
+        #expect(client.readResponse()?.status == 400)
+        #expect(client.isClosedByServer())
+        let expected = ["opened", "GET /observed?x 200", "rejected", "refused 400", "closed"]
+        var events: [String] = []
+        for _ in 0..<500 where events != expected {
+            usleep(10_000)
+            events = observer.events
+        }
+        #expect(events == expected)
+        #expect(observer.durations.count == 1 && observer.durations.allSatisfy { $0 > .zero && $0 < .seconds(1) })
+    }
+}
+
+/// Keeps what the server tells it, in order.
+final class RecordingObserver: HTTPServerObserver {
+    private let recorded = Mutex<(events: [String], durations: [Duration])>(([], []))
+
+    var events: [String] { recorded.withLock { $0.events } }
+    var durations: [Duration] { recorded.withLock { $0.durations } }
+
+    func connectionOpened() { recorded.withLock { $0.events.append("opened") } }
+    func connectionClosed() { recorded.withLock { $0.events.append("closed") } }
+    func connectionRejected() { recorded.withLock { $0.events.append("rejected") } }
+    func requestRefused(status: Int) { recorded.withLock { $0.events.append("refused \(status)") } }
+
+    func requestAnswered(_ request: HTTPRequest, status: Int, duration: Duration) {
+        recorded.withLock {
+            $0.events.append("\(request.method) \(request.target) \(status)")
+            $0.durations.append(duration)
+        }
     }
 }
 

@@ -164,6 +164,22 @@ struct ListenerScannerTests {
         #expect(scan.count == 2)
     }
 
+    @Test func eachScanRunIsTimedAndAReusedResultIsNot() throws {
+        let clock = ManualClock()
+        let timings = Mutex<[Duration]>([])
+        let scanner = ListenerScanner(maxAge: .seconds(1), now: { clock.now }, scanTook: { took in timings.withLock { $0.append(took) } },
+                                      scan: { () throws(HostStateError) in
+            clock.advance(by: .milliseconds(7))
+            return []
+        })
+        _ = try scanner.listeners()
+        _ = try scanner.listeners()
+        #expect(timings.withLock { $0 } == [.milliseconds(7)])
+        clock.advance(by: .seconds(1))
+        _ = try scanner.listeners()
+        #expect(timings.withLock { $0 } == [.milliseconds(7), .milliseconds(7)])
+    }
+
     @Test func theDefaultMaxAgeIsOneSecond() {
         #expect(ListenerScanner.defaultMaxAge == .seconds(1))
         #expect(ListenerScanner().maxAge == .seconds(1))

@@ -1,0 +1,102 @@
+import Foundation
+import HTTPServer
+import HostState
+@testable import PortInfoAPI
+import Prometheus
+import Testing
+import TestSupport
+
+@Suite struct MetricsRouteTests {
+    @Test func metricsIsPrometheusTextNeverCachedOnEveryMethodOfARoute() throws {
+        let (api, _) = try trapsAPI()
+        let get = api.get("/metrics")
+        #expect(get.status == 200)
+        #expect(get.headers["Content-Type"] == "text/plain; version=0.0.4; charset=utf-8")
+        #expect(get.headers["Cache-Control"] == "no-store")
+        #expect(get.headers["Access-Control-Allow-Origin"] == "*")
+        let head = api.get("/metrics", method: "HEAD")
+        #expect(head.status == 200 && head.headers["Content-Type"] == get.headers["Content-Type"])
+        #expect(api.get("/metrics", method: "OPTIONS").status == 204)
+        #expect(api.get("/metrics", method: "POST").status == 405)
+    }
+
+    @Test func whatTheServerObservesShowsOnThePage() throws {
+        let (api, _) = try trapsAPI()
+        let observer: any HTTPServerObserver = api.metrics
+        for _ in 0..<3 { observer.connectionOpened() }
+        observer.connectionClosed()
+        observer.connectionRejected()
+        observer.requestAnswered(request("/ports/600"), status: 200, duration: .microseconds(30))
+        observer.requestAnswered(request("/ports/7?pretty"), status: 200, duration: .microseconds(40))
+        observer.requestAnswered(request("/ports/x", method: "HEAD"), status: 400, duration: .microseconds(20))
+        observer.requestAnswered(request("/no/such/path"), status: 404, duration: .milliseconds(3))
+        observer.requestRefused(status: 431)
+        let page = try PrometheusText(api.get("/metrics").text)
+
+        #expect(page.value("portinfo_http_open_connections") == 2)
+        #expect(page.value("portinfo_http_rejected_connections_total") == 1)
+        let requests = "portinfo_http_requests_total"
+        #expect(page.samples(named: requests).map { "\($0.labels["route"]!) \($0.labels["method"]!) \($0.labels["status"]!) \($0.value)" }.sorted()
+            == ["/ports/{port} GET 200 2.0", "/ports/{port} HEAD 400 1.0", "other GET 404 1.0", "other other 431 1.0"])
+        let duration = "portinfo_http_request_duration_seconds"
+        #expect(page.value(duration + "_count", ["route": "/ports/{port}"]) == 3)
+        #expect(page.value(duration + "_bucket", ["route": "/ports/{port}", "le": "0.00001"]) == 0)
+        #expect(page.value(duration + "_bucket", ["route": "/ports/{port}", "le": "0.000025"]) == 1)
+        #expect(page.value(duration + "_bucket", ["route": "/ports/{port}", "le": "0.00005"]) == 3)
+        #expect(page.value(duration + "_sum", ["route": "/ports/{port}"]) == 0.00009)
+        // A refused request is counted but not timed: its time is the client's.
+        #expect(page.value(duration + "_count", ["route": "other"]) == 1)
+        #expect(page.value(duration + "_bucket", ["route": "other", "le": "0.0025"]) == 0)
+        #expect(page.value(duration + "_bucket", ["route": "other", "le": "0.005"]) == 1)
+    }
+
+    @Test func everyMetricHasHelpAndAType() throws {
+        let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
+        api.metrics.requestAnswered(request("/healthz"), status: 200, duration: .microseconds(5))
+        api.metrics.listenerScanned(in: .milliseconds(3))
+        let page = try PrometheusText(api.get("/metrics").text)
+        let names = ["portinfo_http_requests_total", "portinfo_http_request_duration_seconds", "portinfo_http_open_connections",
+                     "portinfo_http_rejected_connections_total", "portinfo_registry_records", "portinfo_registry_age_seconds",
+                     "portinfo_listener_scan_duration_seconds"]
+        #expect(page.types.keys.sorted() == names.sorted())
+        #expect(page.help.keys.sorted() == names.sorted())
+        #expect(page.types["portinfo_http_request_duration_seconds"] == "histogram")
+        #expect(page.types["portinfo_listener_scan_duration_seconds"] == "histogram")
+        #expect(page.value("portinfo_listener_scan_duration_seconds_bucket", ["le": "0.0025"]) == 0)
+        #expect(page.value("portinfo_listener_scan_duration_seconds_bucket", ["le": "0.005"]) == 1)
+    }
+
+    @Test func theRegistrysSizeAndAgeComeFromItsMetadata() throws {
+        let (api, _) = try trapsAPI()
+        let page = try PrometheusText(api.get("/metrics").text)
+        #expect(page.value("portinfo_registry_records") == 13)
+        // The traps fixture's newest date is 2024-12-20.
+        let age = try #require(page.value("portinfo_registry_age_seconds"))
+        #expect(abs(age - (Date().timeIntervalSince1970 - 1_734_652_800)) < 5)
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp")))
+    func listenerScansAreTimedOnlyWithLocalReporting() throws {
+        let (local, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
+        for _ in 0..<2 { #expect(local.handle(localRequest("/listeners")).status == 200) }
+        #expect(try PrometheusText(local.get("/metrics").text).value("portinfo_listener_scan_duration_seconds_count") == 2)
+        let (off, _) = try localAPI(nil)
+        #expect(try PrometheusText(off.get("/metrics").text).types["portinfo_listener_scan_duration_seconds"] == nil)
+    }
+
+    @Test func eachAPIShowsItsOwnRegistryAndWhateverElseIsRecordedThere() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
+        let registry = PrometheusCollectorRegistry()
+        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "elsewhere", unitName: "total", helpText: "Elsewhere.")).increment()
+        let shared = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, metricsRegistry: registry))
+        let separate = try PortInfoAPI(configuration: APIConfiguration(databasePath: database))
+        shared.metrics.connectionRejected()
+        let sharedPage = try PrometheusText(shared.get("/metrics").text)
+        #expect(sharedPage.value("elsewhere_total") == 1)
+        #expect(sharedPage.value("portinfo_http_rejected_connections_total") == 1)
+        let separatePage = try PrometheusText(separate.get("/metrics").text)
+        #expect(separatePage.value("elsewhere_total") == nil)
+        #expect(separatePage.value("portinfo_http_rejected_connections_total") == 0)
+    }
+}
