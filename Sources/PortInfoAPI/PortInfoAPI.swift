@@ -56,18 +56,24 @@ public final class PortInfoAPI: Sendable {
     /// The answer to `request`, an `HTTPHandler`: every failure is a problem+json response. HEAD
     /// gets GET's answer, body included, for the server to take its length from and drop.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        var response = respond(to: request)
-        let isLocalHost = Route(path: request.path)?.isLocalHost == true
-        let cors = isLocalHost ? (localHost?.cors ?? self.cors) : self.cors
+        let route = Route(path: request.path)
+        let cors = corsPolicy(for: route)
+        var response = respond(to: request, route: route, cors: cors)
         if let origin = cors.echoedOrigin(for: request) {
             response.headers.add("Access-Control-Allow-Origin", origin)
         }
         return response
     }
 
-    private func respond(to request: HTTPRequest) -> HTTPResponse {
+    /// Host-state routes have a CORS policy of their own (no origin unless configured); every
+    /// other answer has the registry's.
+    private func corsPolicy(for route: Route?) -> CORSPolicy {
+        route?.isLocalHost == true ? (localHost?.cors ?? cors) : cors
+    }
+
+    private func respond(to request: HTTPRequest, route: Route?, cors routeCORS: CORSPolicy) -> HTTPResponse {
         let (path, rawQuery) = (request.path, request.query)
-        guard let route = Route(path: path) else {
+        guard let route else {
             return problemResponse(Problem(.unknownPath, """
                 there is nothing at \(path): the API serves /ports/{port}, /services/{name}, /search?q=TEXT, \
                 /registry, /healthz and /openapi.yaml
@@ -75,7 +81,7 @@ public final class PortInfoAPI: Sendable {
         }
         switch request.method {
         case "GET", "HEAD": break
-        case "OPTIONS": return route.isLocalHost ? (localHost?.cors ?? cors).preflightResponse() : cors.preflightResponse()
+        case "OPTIONS": return routeCORS.preflightResponse()
         default:
             return problemResponse(Problem(.methodNotAllowed, """
                 \(request.method) is not allowed on \(path): the API is read-only and allows \(Route.allowedMethods)
@@ -98,7 +104,7 @@ public final class PortInfoAPI: Sendable {
             case .freePorts: return try freePortsAnswer(query, format: format, to: request)
             }
         } catch {
-            return problemResponse(error, format: format, cors: route.isLocalHost ? (localHost?.cors ?? cors) : cors)
+            return problemResponse(error, format: format, cors: routeCORS)
         }
     }
 

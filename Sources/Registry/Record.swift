@@ -84,5 +84,5 @@ public struct Record: Equatable, Sendable {
 
 extension String {
     /// nil for "", so that an empty CSV field becomes JSON null.
-    var nonEmpty: String? { isEmpty ? nil : self }
+    public var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -1,4 +1,7 @@
 import ArgumentParser
+import HostState
+import PortInfoAPI
+import Registry
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,6 +27,11 @@ struct DatabaseOptions: ParsableArguments {
             return fromEnvironment
         }
         return Self.defaultPath
+    }
+
+    /// This host's listeners joined with this registry, scanned afresh (a command runs once).
+    func localHostReport() throws -> LocalHostReport {
+        try LocalHostReport(store: RegistryStore(path: path), scanner: ListenerScanner(maxAge: .zero))
     }
 }
 

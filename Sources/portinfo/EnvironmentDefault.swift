@@ -41,8 +41,3 @@ enum EnvironmentDefault {
         return .milliseconds(Int((seconds * 1000).rounded()))
     }
 }
-
-extension String {
-    /// nil for "" (an option left unset).
-    var nonEmpty: String? { isEmpty ? nil : self }
-}

@@ -33,7 +33,7 @@ struct FreePorts: ParsableCommand {
     }
 
     func run() throws {
-        let report = try LocalHostReport(store: RegistryStore(path: database.path), scanner: ListenerScanner(maxAge: .zero))
+        let report = try database.localHostReport()
         let start = from ?? range.ports.lowerBound
         let ports = try report.freePorts(in: range.ports, transport: transport, from: start, count: count)
         if output.json {

@@ -17,7 +17,7 @@ struct Listeners: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let report = try LocalHostReport(store: RegistryStore(path: database.path), scanner: ListenerScanner(maxAge: .zero))
+        let report = try database.localHostReport()
         let listeners = try report.listeners(transport: transport, port: port)
         if output.json {
             return output.printJSON(APIJSON.listenersAnswer(host: LocalHostReport.hostName, listeners: listeners, format: .pretty))
