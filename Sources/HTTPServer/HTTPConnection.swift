@@ -5,7 +5,7 @@ import Logging
 /// has data, requests parsed and answered in order (pipelined ones too), responses written as
 /// the socket takes them. Reading pauses while a response waits to be written, so a client that
 /// does not read cannot make the server buffer without end.
-final class HTTPConnection: @unchecked Sendable {
+final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     private let socket: Socket
     private let remoteAddress: String
     private let limits: HTTPLimits
@@ -27,6 +27,8 @@ final class HTTPConnection: @unchecked Sendable {
     private var written = 0
     private var parser: HTTPRequestParser
     private var requestsAnswered = 0
+    /// A request the handler is answering elsewhere: nothing more is parsed until it answers.
+    private var awaiting: (request: HTTPRequest, id: UInt64, started: ContinuousClock.Instant, last: Bool)?
     /// Set once the connection must end after what is queued has been written.
     private var closeAfterWrite = false
     private var closed = false
@@ -112,7 +114,7 @@ final class HTTPConnection: @unchecked Sendable {
     }
 
     private func answerRequests() {
-        while !closeAfterWrite && !closed {
+        while !closeAfterWrite && !closed && awaiting == nil {
             if requestStarted == nil && !inbound.isEmpty {
                 requestStarted = .now
                 armTimer(after: limits.headerTimeout)
@@ -125,21 +127,37 @@ final class HTTPConnection: @unchecked Sendable {
                 requestStarted = nil
                 requestsAnswered += 1
                 let started = ContinuousClock.now
-                let response = handler(request)
-                let last = !keepAlive || isShuttingDown() || requestsAnswered >= limits.maxRequestsPerConnection
-                if last { closeAfterWrite = true }
-                let before = outbound.count
-                HTTPResponseWriter.write(response, headOnly: request.method == "HEAD", close: last,
-                                         keepAliveHTTP10: request.version == .http1_0, into: &outbound)
-                let elapsed = ContinuousClock.now - started
-                observer?.requestAnswered(request, status: response.status, duration: elapsed)
-                log(request, response.status, bytes: outbound.count - before, elapsed: elapsed)
-                if inbound.isEmpty { armTimer(after: limits.idleTimeout) }
+                let last = !keepAlive || requestsAnswered >= limits.maxRequestsPerConnection
+                let id = UInt64(requestsAnswered)
+                guard let response = handler(request, HTTPResponder(sink: self, request: id)) else {
+                    awaiting = (request, id, started, last)
+                    return flush()
+                }
+                enqueue(response, to: request, started: started, last: last)
             case let .failure(error):
                 refuse(status: error.status, detail: error.detail)
             }
         }
         flush()
+    }
+
+    private func enqueue(_ response: HTTPResponse, to request: HTTPRequest, started: ContinuousClock.Instant, last: Bool) {
+        let last = last || isShuttingDown()
+        if last { closeAfterWrite = true }
+        let before = outbound.count
+        HTTPResponseWriter.write(response, headOnly: request.method == "HEAD", close: last,
+                                 keepAliveHTTP10: request.version == .http1_0, into: &outbound)
+        log(request, response.status, bytes: outbound.count - before, elapsed: ContinuousClock.now - started)
+        if inbound.isEmpty { armTimer(after: limits.idleTimeout) }
+    }
+
+    func deliver(_ response: HTTPResponse, forRequest id: UInt64) {
+        queue.async { [self] in
+            guard let awaiting, awaiting.id == id, !closed else { return }
+            self.awaiting = nil
+            enqueue(response, to: awaiting.request, started: awaiting.started, last: awaiting.last)
+            answerRequests()
+        }
     }
 
     /// Answers with an error of the server's own and closes once it is written.

@@ -39,6 +39,8 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// The application: turns each request into a response. Called on the connection's queue,
-/// possibly for many connections at once, so it must be safe to call concurrently.
-public typealias HTTPHandler = @Sendable (HTTPRequest) -> HTTPResponse
+/// The application: turns each request into a response. Called on the server's I/O threads,
+/// for many connections at once, so it must be safe to call concurrently and must not wait:
+/// it returns the response when it has it at once, or nil after arranging for slow work to
+/// run elsewhere and answer through the responder (exactly once).
+public typealias HTTPHandler = @Sendable (HTTPRequest, HTTPResponder) -> HTTPResponse?

@@ -53,15 +53,17 @@ public final class PortInfoAPI: Sendable {
             body: Array(OpenAPISpec.text.utf8))
     }
 
-    /// The answer to `request`, an `HTTPHandler`: every failure is a problem+json response. HEAD
-    /// gets GET's answer, body included, for the server to take its length from and drop.
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    /// The answer to `request`, as an `HTTPHandler`: every failure is a problem+json response.
+    /// HEAD gets GET's answer, body included, for the server to take its length from and drop.
+    public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) -> HTTPResponse? {
+        let started = ContinuousClock.now
         let route = Route(path: request.path)
         let cors = corsPolicy(for: route)
         var response = respond(to: request, route: route, cors: cors)
         if let origin = cors.echoedOrigin(for: request) {
             response.headers.add("Access-Control-Allow-Origin", origin)
         }
+        metrics.requestAnswered(request, status: response.status, duration: ContinuousClock.now - started)
         return response
     }
 

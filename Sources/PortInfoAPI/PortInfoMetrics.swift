@@ -89,7 +89,8 @@ public final class PortInfoMetrics: HTTPServerObserver {
         rejectedConnections.increment()
     }
 
-    public func requestAnswered(_ request: HTTPRequest, status: Int, duration: Duration) {
+    /// The API answered `request` with `status`, `duration` after it began on it.
+    func requestAnswered(_ request: HTTPRequest, status: Int, duration: Duration) {
         let series = RequestSeries(request, status: status)
         let (requests, timer) = recorders.withLock { recorders in
             if let known = recorders.answered[series] { return known }

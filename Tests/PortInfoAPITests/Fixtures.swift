@@ -28,8 +28,30 @@ func request(_ target: String, method: String = "GET", headers: [(name: String, 
 }
 
 extension PortInfoAPI {
+    /// The answer to `request`, waiting for it when the API answers later.
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let sink = WaitingSink()
+        return handle(request, HTTPResponder(sink: sink, request: 1)) ?? sink.wait()
+    }
+
     func get(_ target: String, method: String = "GET", headers: [(name: String, value: String)] = []) -> HTTPResponse {
         handle(request(target, method: method, headers: headers))
+    }
+}
+
+/// Takes one delayed answer and hands it to whoever waits for it.
+final class WaitingSink: HTTPResponseSink, @unchecked Sendable {
+    private let delivered = DispatchSemaphore(value: 0)
+    private var response: HTTPResponse?
+
+    func deliver(_ response: HTTPResponse, forRequest request: UInt64) {
+        self.response = response
+        delivered.signal()
+    }
+
+    func wait() -> HTTPResponse {
+        delivered.wait()
+        return response!
     }
 }
 

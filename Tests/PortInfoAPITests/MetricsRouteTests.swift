@@ -26,10 +26,10 @@ import TestSupport
         for _ in 0..<3 { observer.connectionOpened() }
         observer.connectionClosed()
         observer.connectionRejected()
-        observer.requestAnswered(request("/ports/600"), status: 200, duration: .microseconds(30))
-        observer.requestAnswered(request("/ports/7?pretty"), status: 200, duration: .microseconds(40))
-        observer.requestAnswered(request("/ports/x", method: "HEAD"), status: 400, duration: .microseconds(20))
-        observer.requestAnswered(request("/no/such/path"), status: 404, duration: .milliseconds(3))
+        api.metrics.requestAnswered(request("/ports/600"), status: 200, duration: .microseconds(30))
+        api.metrics.requestAnswered(request("/ports/7?pretty"), status: 200, duration: .microseconds(40))
+        api.metrics.requestAnswered(request("/ports/x", method: "HEAD"), status: 400, duration: .microseconds(20))
+        api.metrics.requestAnswered(request("/no/such/path"), status: 404, duration: .milliseconds(3))
         observer.requestRefused(status: 431)
         let page = try PrometheusText(api.get("/metrics").text)
 
