@@ -11,10 +11,19 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxBodySize = 8 * 1024
     /// Connections open at once; one more is answered 503 and closed.
     public var maxConnections = 4096
+    /// Connections one client address may hold open at once, so that one host cannot take
+    /// every connection; one more is answered 503 and closed.
+    public var maxConnectionsPerClient = 256
     /// From a request's first byte until its header section is complete; slower is 408 and closed.
     public var headerTimeout: Duration = .seconds(10)
     /// A kept-alive connection with no request under way is closed after this long.
     public var idleTimeout: Duration = .seconds(60)
+    /// A connection whose client takes none of the output waiting for it for this long is closed:
+    /// a client that does not read costs the server its buffers, not forever.
+    public var writeTimeout: Duration = .seconds(30)
+    /// A connection closed while its client still sends first stops writing, then reads and drops
+    /// what arrives for up to this long, so the client gets its answers rather than a reset.
+    public var lingerTimeout: Duration = .seconds(2)
     /// Requests on one connection; the last one is answered with `Connection: close`.
     public var maxRequestsPerConnection = 10_000
     /// On shutdown, how long requests in flight may take before their connections are closed.
