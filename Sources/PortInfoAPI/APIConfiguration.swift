@@ -21,16 +21,31 @@ public struct APIConfiguration: Sendable {
     /// default, keeps it off.
     public var localReporting: LocalReporting?
 
+    /// Threads that run what touches SQLite or /proc (QueryThreadPool), and one registry store
+    /// each. At least 1; two a processor by default.
+    public var queryThreads: Int
+
+    /// Requests that may wait for a query thread; one more is answered 503 with `Retry-After`.
+    /// At least 1; 1024 by default (QueryThreadPool says why).
+    public var queryQueueLength: Int
+
     /// Where the API records its metrics, and what `/metrics` shows: anything else recorded there
     /// (through a swift-metrics factory on it, say) shows too. A new one by default.
     public var metricsRegistry: PrometheusCollectorRegistry
 
     public init(databasePath: String, allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
-                localReporting: LocalReporting? = nil, metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+                localReporting: LocalReporting? = nil, queryThreads: Int = defaultQueryThreads,
+                queryQueueLength: Int = defaultQueryQueueLength,
+                metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.databasePath = databasePath
         self.allowedOrigins = allowedOrigins
         self.cacheMaxAge = cacheMaxAge
         self.localReporting = localReporting
+        self.queryThreads = queryThreads
+        self.queryQueueLength = queryQueueLength
         self.metricsRegistry = metricsRegistry
     }
+
+    public static let defaultQueryThreads = QueryThreadPool.defaultThreadCount
+    public static let defaultQueryQueueLength = QueryThreadPool.defaultQueueLength
 }

@@ -43,8 +43,8 @@ public struct IPNetwork: Sendable, Equatable, CustomStringConvertible {
         return true
     }
 
-    /// The address's bytes: 4 for IPv4, 16 for IPv6; nil when it is neither.
-    private static func addressBytes(_ text: String) -> [UInt8]? {
+    /// The address's bytes: 4 for IPv4 (dotted decimal only), 16 for IPv6; nil when it is neither.
+    static func addressBytes(_ text: String) -> [UInt8]? {
         var ipv4 = in_addr()
         if inet_pton(AF_INET, text, &ipv4) == 1 {
             return withUnsafeBytes(of: &ipv4) { Array($0) }

@@ -4,53 +4,69 @@ import Logging
 import Registry
 
 /// The portinfo HTTP API, as openapi.yaml describes it: turns each request into its answer from
-/// the registry. Safe to call from many threads at once: the database connections are pooled
-/// (RegistryStorePool) and `/ports` answers, the hot path, come from PortAnswerCache once rendered.
+/// the registry and, when configured, the host's state. Called on the HTTP server's I/O threads:
+/// what it can answer from memory (cached `/ports` answers, `/registry`, `/healthz`, the spec,
+/// `/metrics`, preflights, refusals decided before any query) it answers there; whatever touches
+/// SQLite or /proc it hands to its query threads (QueryThreadPool), which answer through the
+/// responder. Every answer leaves through the FinishingStage.
 public final class PortInfoAPI: Sendable {
     public let configuration: APIConfiguration
     private let stores: RegistryStorePool
+    private let queries: QueryThreadPool
     private let portAnswers = PortAnswerCache()
-    private let cors: CORSPolicy
-    private let compactAnswerHeaders: RegistryAnswerHeaders
-    private let prettyAnswerHeaders: RegistryAnswerHeaders
+    private let finishing: FinishingStage
+    private let health = RegistryHealth()
     /// `/registry` cannot change while the API serves it: rendered once.
     private let registryBodies: (compact: [UInt8], pretty: [UInt8])
-    private let openAPISpecResponse: HTTPResponse
+    private let openAPISpecBody = Array(OpenAPISpec.text.utf8)
     /// What the API records, for `/metrics`; give it to the HTTP server as its observer.
     public let metrics: PortInfoMetrics
     private let logger = Logger(label: "portinfo.api")
-    /// Local-host reporting, when configured: its settings, its report, its CORS policy.
-    private let localHost: (settings: LocalReporting, report: LocalHostReport, cors: CORSPolicy)?
+    /// Local-host reporting, when configured: who may see it, and the report.
+    private let localHost: (rules: LocalAccessRules, report: LocalHostReport)?
     /// This host's name, as `/listeners` answers say.
     private let hostName: String
+
+    /// A full query queue drains in milliseconds: a second later is soon enough, and spreads retries.
+    static let retryAfterSeconds = 1
 
     /// Opens the registry database read-only; fails with a RegistryError when it is missing or is
     /// not a complete registry of this binary's schema, or a PortInfoAPIError.
     public init(configuration: APIConfiguration) throws {
         guard configuration.cacheMaxAge >= 0 else { throw PortInfoAPIError.negativeCacheMaxAge(configuration.cacheMaxAge) }
+        guard configuration.queryThreads >= 1, configuration.queryQueueLength >= 1 else {
+            throw PortInfoAPIError.invalidQueryPoolSize(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength)
+        }
         self.configuration = configuration
-        stores = try RegistryStorePool(path: configuration.databasePath)
-        cors = CORSPolicy(allowedOrigins: configuration.allowedOrigins)
+        // A store for each query thread: none ever waits for one.
+        stores = try RegistryStorePool(path: configuration.databasePath, count: configuration.queryThreads)
         let metadata = stores.metadata
-        compactAnswerHeaders = RegistryAnswerHeaders(
-            entityTag: EntityTag(registry: metadata, format: .compact), cacheMaxAge: configuration.cacheMaxAge, cors: cors)
-        prettyAnswerHeaders = RegistryAnswerHeaders(
-            entityTag: EntityTag(registry: metadata, format: .pretty), cacheMaxAge: configuration.cacheMaxAge, cors: cors)
         registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
         let metrics = PortInfoMetrics(registry: configuration.metricsRegistry, metadata: metadata,
                                       scansListeners: configuration.localReporting != nil)
         self.metrics = metrics
+        finishing = FinishingStage(
+            registryCORS: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
+            hostStateCORS: CORSPolicy(onlyOrigins: configuration.localReporting?.allowedOrigins ?? []),
+            compactTag: EntityTag(registry: metadata, format: .compact), prettyTag: EntityTag(registry: metadata, format: .pretty),
+            cacheMaxAge: configuration.cacheMaxAge, metrics: metrics)
         if let settings = configuration.localReporting {
             let scanner = ListenerScanner(maxAge: settings.scanMaxAge, scanTook: { metrics.listenerScanned(in: $0) })
             let report = try stores.withStore { try LocalHostReport(store: $0, scanner: scanner) }
-            localHost = (settings, report, CORSPolicy(allowedOrigins: settings.allowedOrigins))
+            localHost = (LocalAccessRules(settings), report)
         } else {
             localHost = nil
         }
         hostName = LocalHostReport.hostName
-        openAPISpecResponse = HTTPResponse(
-            status: 200, headers: HTTPHeaders([("Content-Type", "application/yaml")] + cors.fixedHeaders),
-            body: Array(OpenAPISpec.text.utf8))
+        queries = try QueryThreadPool(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength,
+                                      name: "portinfo-query")
+    }
+
+    /// A route's answer: at hand, or to be worked out on a query thread. `context` and `format`
+    /// are the slow answer's, should it fail or find the queue full.
+    private enum Reply {
+        case ready(Answer)
+        case slow(context: Answer.Context, format: APIJSON.Format, work: @Sendable () throws(Problem) -> Answer)
     }
 
     /// The answer to `request`, as an `HTTPHandler`: every failure is a problem+json response.
@@ -58,62 +74,103 @@ public final class PortInfoAPI: Sendable {
     public func handle(_ request: HTTPRequest, _ responder: HTTPResponder) -> HTTPResponse? {
         let started = ContinuousClock.now
         let route = Route(path: request.path)
-        let cors = corsPolicy(for: route)
-        var response = respond(to: request, route: route, cors: cors)
-        if let origin = cors.echoedOrigin(for: request) {
-            response.headers.add("Access-Control-Allow-Origin", origin)
+        let template = route?.template
+        switch reply(to: request, route: route) {
+        case let .ready(answer):
+            return finishing.finish(answer, to: request, route: template, started: started)
+        case let .slow(context, format, work):
+            let queued = queries.submit { [self] in
+                let answer: Answer
+                do throws(Problem) {
+                    answer = try work()
+                } catch {
+                    answer = problemAnswer(error, format: format, context: context)
+                }
+                responder.respond(finishing.finish(answer, to: request, route: template, started: started))
+            }
+            if queued { return nil }
+            metrics.queryQueueWasFull()
+            let busy = Problem(.serverBusy, "the server has as many queries waiting as it takes; try again in a moment")
+            return finishing.finish(problemAnswer(busy, format: format, context: context), to: request, route: template, started: started)
         }
-        metrics.requestAnswered(request, status: response.status, duration: ContinuousClock.now - started)
-        return response
     }
 
-    /// Host-state routes have a CORS policy of their own (no origin unless configured); every
-    /// other answer has the registry's.
-    private func corsPolicy(for route: Route?) -> CORSPolicy {
-        route?.isLocalHost == true ? (localHost?.cors ?? cors) : cors
-    }
-
-    private func respond(to request: HTTPRequest, route: Route?, cors routeCORS: CORSPolicy) -> HTTPResponse {
-        let (path, rawQuery) = (request.path, request.query)
+    private func reply(to request: HTTPRequest, route: Route?) -> Reply {
+        var context = Answer.Context()
         guard let route else {
-            return problemResponse(Problem(.unknownPath, """
-                there is nothing at \(path): the API serves /ports/{port}, /services/{name}, /search?q=TEXT, \
+            if request.target == "*" && request.method == "OPTIONS" {
+                // The server's own options (RFC 9110, 9.3.7): what every route allows.
+                return .ready(Answer(status: 200, fields: [("Allow", Route.allowedMethods)], caching: .unstated, context: context))
+            }
+            return .ready(problemAnswer(Problem(.unknownPath, """
+                there is nothing at \(request.path): the API serves /ports/{port}, /services/{name}, /search?q=TEXT, \
                 /registry, /healthz and /openapi.yaml
-                """), format: .compact)
+                """), format: .compact, context: context))
         }
+        // Every answer of a local-host route follows the local-host CORS policy, refusals included.
+        if route.isLocalHost && localHost != nil { context.audience = .hostState }
         switch request.method {
         case "GET", "HEAD": break
-        case "OPTIONS": return routeCORS.preflightResponse()
+        case "OPTIONS": return .ready(preflight(for: route, request: request, context: context))
         default:
-            return problemResponse(Problem(.methodNotAllowed, """
-                \(request.method) is not allowed on \(path): the API is read-only and allows \(Route.allowedMethods)
-                """), format: .compact)
+            return .ready(problemAnswer(Problem(.methodNotAllowed, """
+                \(request.method) is not allowed on \(request.path): the API is read-only and allows \(Route.allowedMethods)
+                """), format: .compact, context: context))
         }
-        let query = QueryParameters(rawQuery)
+        let query = QueryParameters(request.query)
         let format: APIJSON.Format = query.contains("pretty") ? .pretty : .compact
         do throws(Problem) {
             switch route {
-            case let .port(segment): return try portAnswer(segment, query: query, rawQuery: rawQuery, format: format, to: request)
-            case let .service(segment): return try serviceAnswer(segment, format: format, to: request)
-            case .search: return try searchAnswer(query, format: format, to: request)
+            case let .port(segment): return try portReply(segment, query: query, format: format, to: request, context: &context)
+            case let .service(segment): return try serviceReply(segment, format: format, context: context)
+            case .search: return try searchReply(query, format: format, context: context)
             case .registry:
-                return answerHeaders(format).response(
-                    body: format == .pretty ? registryBodies.pretty : registryBodies.compact, to: request)
-            case .health: return try healthAnswer(format: format)
-            case .openAPISpec: return openAPISpecResponse
-            case .metrics: return metricsAnswer()
-            case .listeners: return try listenersAnswer(query, format: format, to: request)
-            case .freePorts: return try freePortsAnswer(query, format: format, to: request)
+                let body = format == .pretty ? registryBodies.pretty : registryBodies.compact
+                return .ready(.json(body, caching: .registry(format, sharedCaches: true), context: context))
+            case .health: return .ready(try healthAnswer(format: format, context: context))
+            case .openAPISpec:
+                return .ready(Answer(status: 200, contentType: "application/yaml", body: openAPISpecBody, caching: .unstated,
+                                     context: context))
+            case .metrics:
+                return .ready(Answer(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.page(),
+                                     caching: .noStore, context: context))
+            case .listeners: return try listenersReply(query, format: format, to: request, context: &context)
+            case .freePorts: return try freePortsReply(query, format: format, to: request, context: &context)
             }
         } catch {
-            return problemResponse(error, format: format, cors: routeCORS)
+            return .ready(problemAnswer(error, format: format, context: context))
         }
     }
 
     // MARK: Routes
 
-    private func portAnswer(_ segment: Substring, query: QueryParameters, rawQuery: Substring?, format: APIJSON.Format,
-                            to request: HTTPRequest) throws(Problem) -> HTTPResponse {
+    /// What browsers may send a route (CORS preflight), and `Allow` for anyone. Where host state
+    /// may answer, a page may send the token; a `/ports` preflight follows the local-host policy
+    /// for the origins it lists, as the answers with listeners will.
+    private func preflight(for route: Route, request: HTTPRequest, context: Answer.Context) -> Answer {
+        var context = context
+        var sendsToken = false
+        if localHost != nil {
+            if case .port = route {
+                sendsToken = true
+                context.consulted.insert(.origin)
+                if let origin = request.headers["Origin"], finishing.corsPolicy(for: .hostState).lists(origin) {
+                    context.audience = .hostState
+                }
+            } else {
+                sendsToken = route.isLocalHost
+            }
+        }
+        return Answer(status: 204, fields: [
+            ("Access-Control-Allow-Methods", Route.allowedMethods),
+            ("Access-Control-Allow-Headers", sendsToken ? CORSPolicy.allowedRequestHeadersWithToken : CORSPolicy.allowedRequestHeaders),
+            ("Access-Control-Max-Age", String(CORSPolicy.preflightMaxAgeSeconds)),
+            ("Allow", Route.allowedMethods),
+        ], caching: .unstated, context: context)
+    }
+
+    private func portReply(_ segment: Substring, query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest,
+                           context: inout Answer.Context) throws(Problem) -> Reply {
         let port: Int
         if let parsed = PortLookup.port(fromDecimal: segment), segment.utf8.first != UInt8(ascii: "0") || segment.utf8.count == 1 {
             port = parsed // the usual case, without decoding
@@ -123,50 +180,72 @@ public final class PortInfoAPI: Sendable {
                 throw Problem(.invalidPort, PortLookup.invalidPortMessage(text ?? String(segment)))
             }
             guard String(parsed) == text else {
-                return redirect(to: "/ports/\(parsed)" + (rawQuery.map { "?\($0)" } ?? ""))
+                let location = "/ports/\(parsed)" + (request.query.map { "?\($0)" } ?? "")
+                return .ready(Answer(status: 301, fields: [("Location", location)], caching: .unstated, context: context))
             }
             port = parsed
         }
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.transport(named: name) }
-        if let localHost, localHost.settings.refusal(of: request) == nil {
-            // With the host's listeners the answer is live: built each time, never cached.
-            let lookup = try fromRegistry { try $0.lookup(port: port, transport: transport) }
-            // Only TCP and UDP sockets are reported: an SCTP or DCCP question has no listeners.
-            let listenerTransport = transport.map { Listener.Transport(rawValue: $0.rawValue) }
-            let listeners = listenerTransport == .some(nil) ? []
-                : try fromHostState { try localHost.report.listeners(transport: listenerTransport ?? nil, port: port) }
-            return liveAnswer(APIJSON.portLookup(lookup, listeners: listeners, format: format), cors: cors)
+        var sharedCaches = true
+        if let localHost {
+            // Whether the answer shows listeners depends on the Origin, and on the token when there is one.
+            context.consulted.insert(.origin)
+            context.consulted.formUnion(localHost.rules.consulted)
+            let refusal = localHost.rules.refusal(of: request)
+            if refusal == nil && originMaySeeHostState(request) {
+                context.audience = .hostState
+                return .slow(context: context, format: format) { [self, context] () throws(Problem) in
+                    // With the host's listeners the answer is live: built each time, never cached.
+                    let lookup = try fromRegistry { try $0.lookup(port: port, transport: transport) }
+                    // Only TCP and UDP sockets are reported: an SCTP or DCCP question has no listeners.
+                    let listenerTransport = transport.map { Listener.Transport(rawValue: $0.rawValue) }
+                    let listeners = listenerTransport == .some(nil) ? []
+                        : try fromHostState { try localHost.report.listeners(transport: listenerTransport ?? nil, port: port) }
+                    return .json(APIJSON.portLookup(lookup, listeners: listeners, format: format), caching: .noStore, context: context)
+                }
+            }
+            // The client's address is no field a cache could vary on: only its own cache may keep this.
+            sharedCaches = refusal != .address
         }
         let key = PortAnswerCache.Key(port: port, transport: transport, format: format)
-        let body: [UInt8]
+        let caching = Answer.Caching.registry(format, sharedCaches: sharedCaches)
         if let cached = portAnswers.body(for: key) {
-            body = cached
-        } else {
-            let lookup = try fromRegistry { try $0.lookup(port: port, transport: transport) }
-            body = APIJSON.portLookup(lookup, format: format)
-            portAnswers.keep(body, for: key)
+            return .ready(.json(cached, caching: caching, context: context))
         }
-        return answerHeaders(format).response(body: body, to: request)
+        return .slow(context: context, format: format) { [self, context] () throws(Problem) in
+            let body = APIJSON.portLookup(try fromRegistry { try $0.lookup(port: port, transport: transport) }, format: format)
+            portAnswers.keep(body, for: key)
+            return .json(body, caching: caching, context: context)
+        }
     }
 
-    private func serviceAnswer(_ segment: Substring, format: APIJSON.Format, to request: HTTPRequest) throws(Problem) -> HTTPResponse {
+    /// Whether the request's Origin, if any, is one `--local-cors-origins` lets read host state:
+    /// a page of any other origin gets answers without it.
+    private func originMaySeeHostState(_ request: HTTPRequest) -> Bool {
+        request.headers["Origin"].map { finishing.corsPolicy(for: .hostState).lists($0) } ?? true
+    }
+
+    private func serviceReply(_ segment: Substring, format: APIJSON.Format, context: Answer.Context) throws(Problem) -> Reply {
         guard let name = String(percentDecoding: segment, plusIsSpace: false) else {
             throw Problem(.invalidEncoding, "the service name is not percent-encoded UTF-8: '\(segment)'")
         }
         guard !name.isEmpty else {
             throw Problem(.invalidParameter, "the service name is empty: ask for /services/NAME")
         }
-        let records = try fromRegistry { try $0.records(named: name) }
-        guard !records.isEmpty else {
-            throw Problem(.unknownService, """
-                no service is named '\(name)' in the registry (names match whole, in any case); \
-                /search?q=WORDS finds words in names, descriptions and notes
-                """)
+        return .slow(context: context, format: format) { [self] () throws(Problem) in
+            let records = try fromRegistry { try $0.records(named: name) }
+            guard !records.isEmpty else {
+                throw Problem(.unknownService, """
+                    no service is named '\(name)' in the registry (names match whole, in any case); \
+                    /search?q=WORDS finds words in names, descriptions and notes
+                    """)
+            }
+            return .json(APIJSON.serviceAnswer(name: name, records: records, format: format),
+                         caching: .registry(format, sharedCaches: true), context: context)
         }
-        return answerHeaders(format).response(body: APIJSON.serviceAnswer(name: name, records: records, format: format), to: request)
     }
 
-    private func searchAnswer(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest) throws(Problem) -> HTTPResponse {
+    private func searchReply(_ query: QueryParameters, format: APIJSON.Format, context: Answer.Context) throws(Problem) -> Reply {
         guard let text = try query.value("q") else {
             throw Problem(.invalidParameter, "query parameter 'q' is required: /search?q=WORDS")
         }
@@ -176,45 +255,56 @@ public final class PortInfoAPI: Sendable {
         let limit = try Self.integer("limit", in: query, from: 1, to: RegistryStore.maximumSearchLimit)
             ?? RegistryStore.defaultSearchLimit
         let offset = try Self.integer("offset", in: query, from: 0) ?? 0
-        let results = try fromRegistry { try $0.search(text, limit: limit, offset: offset) }
-        return answerHeaders(format).response(body: APIJSON.searchAnswer(query: text, results: results, format: format), to: request)
+        return .slow(context: context, format: format) { [self] () throws(Problem) in
+            let results = try fromRegistry { try $0.search(text, limit: limit, offset: offset) }
+            return .json(APIJSON.searchAnswer(query: text, results: results, format: format),
+                         caching: .registry(format, sharedCaches: true), context: context)
+        }
     }
 
-    private func healthAnswer(format: APIJSON.Format) throws(Problem) -> HTTPResponse {
-        _ = try fromRegistry { try $0.metadata() }
-        var headers = HTTPHeaders([("Content-Type", "application/json"), ("Cache-Control", "no-store")])
-        for field in cors.fixedHeaders { headers.add(field.name, field.value) }
-        return HTTPResponse(status: 200, headers: headers, body: APIJSON.health(format: format))
-    }
-
-    private func metricsAnswer() -> HTTPResponse {
-        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "text/plain; version=0.0.4; charset=utf-8"),
-                                                        ("Cache-Control", "no-store")] + cors.fixedHeaders),
-                     body: metrics.page())
+    /// From what the API last saw of the database (RegistryHealth), never waiting for it.
+    private func healthAnswer(format: APIJSON.Format, context: Answer.Context) throws(Problem) -> Answer {
+        let (answers, probe) = health.check()
+        if probe {
+            let queued = queries.submit { [self] in
+                _ = try? fromRegistry { try $0.metadata() }
+                health.probeFinished()
+            }
+            if !queued { health.probeFinished() }
+        }
+        guard answers else {
+            throw Problem(.registryUnavailable, "the registry database did not answer its last query; the server's log says why")
+        }
+        return .json(APIJSON.health(format: format), caching: .noStore, context: context)
     }
 
     /// The local-host report, once the request has shown it may see it.
-    private func localHostReport(for request: HTTPRequest) throws(Problem) -> (report: LocalHostReport, cors: CORSPolicy) {
+    private func localHostReport(for request: HTTPRequest, context: inout Answer.Context) throws(Problem) -> LocalHostReport {
         guard let localHost else {
             throw Problem(.localReportingOff, """
                 local-host reporting is off: start the server with --report-local (PORTINFO_REPORT_LOCAL=1) \
                 to serve /listeners and /free-ports
                 """)
         }
-        if let refusal = localHost.settings.refusal(of: request) { throw refusal }
-        return (localHost.report, localHost.cors)
+        context.consulted.formUnion(localHost.rules.consulted)
+        if let refusal = localHost.rules.refusal(of: request) { throw LocalAccessRules.problem(for: refusal, of: request) }
+        return localHost.report
     }
 
-    private func listenersAnswer(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest) throws(Problem) -> HTTPResponse {
-        let (report, cors) = try localHostReport(for: request)
+    private func listenersReply(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest,
+                                context: inout Answer.Context) throws(Problem) -> Reply {
+        let report = try localHostReport(for: request, context: &context)
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
         let port = try Self.integer("port", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
-        let listeners = try fromHostState { try report.listeners(transport: transport, port: port) }
-        return liveAnswer(APIJSON.listenersAnswer(host: hostName, listeners: listeners, format: format), cors: cors)
+        return .slow(context: context, format: format) { [self, context, hostName] () throws(Problem) in
+            let listeners = try fromHostState { try report.listeners(transport: transport, port: port) }
+            return .json(APIJSON.listenersAnswer(host: hostName, listeners: listeners, format: format), caching: .noStore, context: context)
+        }
     }
 
-    private func freePortsAnswer(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest) throws(Problem) -> HTTPResponse {
-        let (report, cors) = try localHostReport(for: request)
+    private func freePortsReply(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest,
+                                context: inout Answer.Context) throws(Problem) -> Reply {
+        let report = try localHostReport(for: request, context: &context)
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
         let range = try query.value("range").map { (name) throws(Problem) -> PortRange in
             guard let range = PortRange(rawValue: name) else {
@@ -226,17 +316,26 @@ public final class PortInfoAPI: Sendable {
             ?? LocalHostReport.defaultFreePortCount
         let from = try Self.integer("from", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
             ?? range.ports.lowerBound
-        let ports = try fromHostState { try report.freePorts(in: range.ports, transport: transport, from: from, count: count) }
-        return liveAnswer(APIJSON.freePortsAnswer(range: range, transport: transport?.rawValue, from: from, ports: ports,
-                                                  format: format), cors: cors)
+        return .slow(context: context, format: format) { [self, context] () throws(Problem) in
+            let ports = try fromHostState { try report.freePorts(in: range.ports, transport: transport, from: from, count: count) }
+            return .json(APIJSON.freePortsAnswer(range: range, transport: transport?.rawValue, from: from, ports: ports, format: format),
+                         caching: .noStore, context: context)
+        }
     }
 
     // MARK: Parts
 
-    /// An answer about this host as it is now: never stored by caches.
-    private func liveAnswer(_ body: [UInt8], cors: CORSPolicy) -> HTTPResponse {
-        HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/json"), ("Cache-Control", "no-store")]
-            + cors.fixedHeaders), body: body)
+    /// Runs `query` on a pooled store; a failure is logged and answered 503.
+    private func fromRegistry<Result>(_ query: (RegistryStore) throws -> Result) throws(Problem) -> Result {
+        do {
+            let result = try stores.withStore(query)
+            health.observe(answered: true)
+            return result
+        } catch {
+            health.observe(answered: false)
+            logger.error("registry query failed", metadata: ["database": "\(configuration.databasePath)", "error": "\(error)"])
+            throw Problem(.registryUnavailable, "the registry database did not answer; the server's log says why")
+        }
     }
 
     /// Runs `scan`; a failure (no /proc/net here, an unreadable table) is logged and answered 503.
@@ -245,8 +344,30 @@ public final class PortInfoAPI: Sendable {
             return try scan()
         } catch {
             logger.error("reading the host's listening sockets failed", metadata: ["error": "\(error)"])
-            throw Problem(.hostStateUnavailable, "\(error)")
+            throw Problem(.hostStateUnavailable, "the host's listening sockets could not be read; the server's log says why")
         }
+    }
+
+    /// `problem` as an answer: its own fields, and no-store where it is about this moment or this client.
+    private func problemAnswer(_ problem: Problem, format: APIJSON.Format, context: Answer.Context) -> Answer {
+        var fields: [(name: String, value: String)] = []
+        var caching = Answer.Caching.unstated
+        switch problem.kind {
+        case .methodNotAllowed:
+            fields.append(("Allow", Route.allowedMethods))
+        case .unauthorized:
+            fields.append(("WWW-Authenticate", #"Bearer realm="portinfo local-host reports""#))
+            caching = .noStore
+        case .serverBusy:
+            fields.append(("Retry-After", String(Self.retryAfterSeconds)))
+            caching = .noStore
+        case .registryUnavailable, .hostStateUnavailable, .forbidden, .localReportingOff:
+            caching = .noStore
+        case .invalidPort, .invalidParameter, .invalidEncoding, .unknownPath, .unknownService:
+            break
+        }
+        return Answer(status: problem.kind.status, contentType: "application/problem+json", body: APIJSON.problem(problem, format: format),
+                      fields: fields, caching: caching, context: context)
     }
 
     private static func listenerTransport(named name: String) throws(Problem) -> Listener.Transport {
@@ -254,37 +375,6 @@ public final class PortInfoAPI: Sendable {
             throw Problem(.invalidParameter, "query parameter 'transport' must be tcp or udp, got '\(name)'")
         }
         return transport
-    }
-
-
-    private func answerHeaders(_ format: APIJSON.Format) -> RegistryAnswerHeaders {
-        format == .pretty ? prettyAnswerHeaders : compactAnswerHeaders
-    }
-
-    /// Runs `query` on a pooled store; a failure is logged and answered 503.
-    private func fromRegistry<Result>(_ query: (RegistryStore) throws -> Result) throws(Problem) -> Result {
-        do {
-            return try stores.withStore(query)
-        } catch {
-            logger.error("registry query failed", metadata: ["database": "\(configuration.databasePath)", "error": "\(error)"])
-            throw Problem(.registryUnavailable, "the registry database did not answer; the server's log says why")
-        }
-    }
-
-    private func problemResponse(_ problem: Problem, format: APIJSON.Format, cors: CORSPolicy? = nil) -> HTTPResponse {
-        var headers = HTTPHeaders([("Content-Type", "application/problem+json")] + (cors ?? self.cors).fixedHeaders)
-        switch problem.kind {
-        case .methodNotAllowed: headers.add("Allow", Route.allowedMethods)
-        case .unauthorized: headers.add("WWW-Authenticate", #"Bearer realm="portinfo local-host reports""#)
-        case .registryUnavailable, .hostStateUnavailable, .forbidden, .localReportingOff:
-            headers.add("Cache-Control", "no-store")
-        default: break
-        }
-        return HTTPResponse(status: problem.kind.status, headers: headers, body: APIJSON.problem(problem, format: format))
-    }
-
-    private func redirect(to location: String) -> HTTPResponse {
-        HTTPResponse(status: 301, headers: HTTPHeaders([("Location", location)] + cors.fixedHeaders))
     }
 
     private static func transport(named name: String) throws(Problem) -> Record.Transport {

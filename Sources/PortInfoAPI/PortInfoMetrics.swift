@@ -16,6 +16,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         static let registryRecords = "portinfo_registry_records"
         static let registryAge = "portinfo_registry_age_seconds"
         static let listenerScanDuration = "portinfo_listener_scan_duration_seconds"
+        static let busyRefusals = "portinfo_query_queue_full_total"
     }
 
     /// swift-metrics has no place for help text: the page gains it when rendered.
@@ -27,6 +28,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         Name.registryRecords: "Records in the registry database being served.",
         Name.registryAge: "Seconds since the registry's newest IANA registration or modification date (since its import when it has none).",
         Name.listenerScanDuration: "Seconds one scan of the host's listening sockets took.",
+        Name.busyRefusals: "Requests answered 503 because the query queue was full.",
     ]
 
     /// Answers from memory take microseconds, searches up to milliseconds; a second is very slow.
@@ -48,6 +50,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
     private let recorders = Mutex(Recorders())
     private let openConnections: Meter
     private let rejectedConnections: CoreMetrics.Counter
+    private let busyRefusals: CoreMetrics.Counter
     private let registryAge: (meter: Meter, age: RegistryAge)?
     /// nil when local-host reporting is off: the server never scans.
     private let listenerScanDuration: CoreMetrics.Timer?
@@ -70,6 +73,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         self.factory = factory
         openConnections = Meter(label: Name.openConnections, factory: factory)
         rejectedConnections = CoreMetrics.Counter(label: Name.rejectedConnections, factory: factory)
+        busyRefusals = CoreMetrics.Counter(label: Name.busyRefusals, factory: factory)
         Meter(label: Name.registryRecords, factory: factory).set(metadata.recordCount)
         registryAge = RegistryAge(metadata).map { (Meter(label: Name.registryAge, factory: factory), $0) }
         listenerScanDuration = scansListeners ? CoreMetrics.Timer(label: Name.listenerScanDuration, factory: factory) : nil
@@ -89,9 +93,10 @@ public final class PortInfoMetrics: HTTPServerObserver {
         rejectedConnections.increment()
     }
 
-    /// The API answered `request` with `status`, `duration` after it began on it.
-    func requestAnswered(_ request: HTTPRequest, status: Int, duration: Duration) {
-        let series = RequestSeries(request, status: status)
+    /// The API answered a request with `method` on `route` (nil: no route) with `status`,
+    /// `duration` after it began on it.
+    func requestAnswered(route: Route.Template?, method: String, status: Int, duration: Duration) {
+        let series = RequestSeries(route: route, method: method, status: status)
         let (requests, timer) = recorders.withLock { recorders in
             if let known = recorders.answered[series] { return known }
             let made = (CoreMetrics.Counter(label: Name.requests, dimensions: series.dimensions, factory: factory),
@@ -111,6 +116,11 @@ public final class PortInfoMetrics: HTTPServerObserver {
             recorders.refused[status] = made
             return made
         }.increment()
+    }
+
+    /// A request found the query queue full.
+    func queryQueueWasFull() {
+        busyRefusals.increment()
     }
 
     // MARK: Listener scans and the page

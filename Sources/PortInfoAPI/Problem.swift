@@ -14,6 +14,7 @@ struct Problem: Error {
         case unauthorized = "unauthorized"
         case forbidden = "forbidden"
         case hostStateUnavailable = "host-state-unavailable"
+        case serverBusy = "server-busy"
 
         static let typePrefix = "https://portinfo.invalid/problems/"
 
@@ -26,7 +27,7 @@ struct Problem: Error {
             case .forbidden: 403
             case .unknownPath, .unknownService, .localReportingOff: 404
             case .methodNotAllowed: 405
-            case .registryUnavailable, .hostStateUnavailable: 503
+            case .registryUnavailable, .hostStateUnavailable, .serverBusy: 503
             }
         }
 
@@ -43,6 +44,7 @@ struct Problem: Error {
             case .unauthorized: "Unauthorized"
             case .forbidden: "Forbidden"
             case .hostStateUnavailable: "Host state unavailable"
+            case .serverBusy: "Server busy"
             }
         }
     }

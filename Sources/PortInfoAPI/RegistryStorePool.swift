@@ -1,23 +1,13 @@
 import Dispatch
 import Registry
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
-/// RegistryStores for concurrent requests. A store is not thread-safe, so each is lent to one
+/// RegistryStores for concurrent queries. A store is not thread-safe, so each is lent to one
 /// caller at a time. They are all opened at once, when the API starts, so that they all read the
 /// same database file even if a seed renames a new one into place later (the answers' ETags name
-/// the registry they were opened on); a caller that finds them all busy waits for one.
+/// the registry they were opened on). The API opens one for each query thread, so that none waits
+/// for a store; a caller that finds them all busy would.
 final class RegistryStorePool: Sendable {
-    /// SQLite answers from memory once warm, so a query keeps a processor busy: about as many
-    /// stores as processors, with one spare each for a query that waits on the disk.
-    static let storesPerProcessor = 2
-
     /// A store in the pool. Sendable because the pool hands it to one caller at a time.
     private final class LentStore: @unchecked Sendable {
         let store: RegistryStore
@@ -29,12 +19,12 @@ final class RegistryStorePool: Sendable {
     /// What the stores were opened on.
     let metadata: RegistryMetadata
 
-    /// Opens the database at `path` read-only, once for each store.
-    init(path: String) throws {
+    /// Opens the database at `path` read-only, `count` times (at least once).
+    init(path: String, count: Int) throws {
         let first = try RegistryStore(path: path)
         metadata = try first.metadata()
         var stores = [LentStore(first)]
-        for _ in 1..<Self.storesPerProcessor * processorCount() {
+        for _ in 1..<max(1, count) {
             let store = try RegistryStore(path: path)
             guard try store.metadata() == metadata else { throw PortInfoAPIError.registryReplacedWhileOpening(path: path) }
             stores.append(LentStore(store))
@@ -54,9 +44,4 @@ final class RegistryStorePool: Sendable {
         }
         return try body(lent.store)
     }
-}
-
-/// The processors this process may run on (at least 1).
-private func processorCount() -> Int {
-    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }

@@ -1,5 +1,3 @@
-import HTTPServer
-
 /// Which series of the request metrics a request counts in: its route's template, its method
 /// and its status. Every label takes its value from a fixed set (the route's template, never the
 /// path; a method the API does not serve is `other`), so that a client sending random paths or
@@ -14,12 +12,10 @@ struct RequestSeries: Hashable {
     let method: MethodLabel
     let status: Int
 
-    init(_ request: HTTPRequest, status: Int) {
-        var target = request.target
-        route = target.withUTF8 { bytes in
-            Route.Template(path: UnsafeBufferPointer(rebasing: bytes.prefix { $0 != UInt8(ascii: "?") }))
-        }
-        method = switch request.method {
+    /// A request with `method` on `route` (nil: no route), answered with `status`.
+    init(route: Route.Template?, method: String, status: Int) {
+        self.route = route
+        self.method = switch method {
         case "GET": .get
         case "HEAD": .head
         case "OPTIONS": .options

@@ -35,6 +35,21 @@ enum Route: Equatable {
         }
     }
 
+    /// The route without its variable segment.
+    var template: Template {
+        switch self {
+        case .port: .port
+        case .service: .service
+        case .search: .search
+        case .registry: .registry
+        case .health: .health
+        case .openAPISpec: .openAPISpec
+        case .metrics: .metrics
+        case .listeners: .listeners
+        case .freePorts: .freePorts
+        }
+    }
+
     private static func rest(of path: Substring, after prefix: StaticString) -> Substring {
         path[path.utf8.index(path.startIndex, offsetBy: prefix.utf8CodeUnitCount)...]
     }

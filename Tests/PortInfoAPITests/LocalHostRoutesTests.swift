@@ -13,9 +13,12 @@ func localAPI(_ reporting: LocalReporting?) throws -> (PortInfoAPI, TemporaryDir
     return (try PortInfoAPI(configuration: APIConfiguration(databasePath: database, localReporting: reporting)), folder)
 }
 
-func localRequest(_ target: String, from address: String = "127.0.0.1", token: String? = nil) -> HTTPRequest {
+/// A GET addressed to `localhost`, as a client on this host would send it.
+func localRequest(_ target: String, from address: String = "127.0.0.1", token: String? = nil,
+                  headers: [(name: String, value: String)] = []) -> HTTPRequest {
     HTTPRequest(method: "GET", target: target, version: .http1_1,
-                headers: HTTPHeaders(token.map { [("Authorization", "Bearer \($0)")] } ?? []), remoteAddress: address)
+                headers: HTTPHeaders([("Host", "localhost")] + (token.map { [("Authorization", "Bearer \($0)")] } ?? []) + headers),
+                remoteAddress: address)
 }
 
 /// This test process's name as the kernel keeps it (what /listeners reports as `process`).
@@ -136,14 +139,12 @@ let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .
 
     @Test func corsForHostStateOnlyWhenConfigured() throws {
         let (api, _) = try localAPI(LocalReporting(allowedOrigins: ["https://wiki.example"], scanMaxAge: .zero))
-        var headers = HTTPHeaders([("Origin", "https://wiki.example")])
-        let allowed = api.handle(HTTPRequest(method: "GET", target: "/listeners", version: .http1_1, headers: headers, remoteAddress: "127.0.0.1"))
-        #expect(allowed.headers["Access-Control-Allow-Origin"] == "https://wiki.example")
-        headers = HTTPHeaders([("Origin", "https://elsewhere.example")])
-        let other = api.handle(HTTPRequest(method: "GET", target: "/listeners", version: .http1_1, headers: headers, remoteAddress: "127.0.0.1"))
+        let allowed = api.handle(localRequest("/listeners", headers: [("Origin", "https://wiki.example")]))
+        #expect(allowed.headers.values("Access-Control-Allow-Origin") == ["https://wiki.example"])
+        let other = api.handle(localRequest("/listeners", headers: [("Origin", "https://elsewhere.example")]))
         #expect(other.headers["Access-Control-Allow-Origin"] == nil)
         // Registry routes keep their own policy (any origin by default).
-        let registry = api.handle(HTTPRequest(method: "GET", target: "/registry", version: .http1_1, headers: headers, remoteAddress: "127.0.0.1"))
+        let registry = api.handle(localRequest("/registry", headers: [("Origin", "https://elsewhere.example")]))
         #expect(registry.headers["Access-Control-Allow-Origin"] == "*")
     }
 }
@@ -166,10 +167,10 @@ let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .
     }
 
     @Test func tokensCompareWhole() {
-        #expect(LocalReporting.constantTimeEquals("abc", "abc"))
-        #expect(!LocalReporting.constantTimeEquals("abd", "abc"))
-        #expect(!LocalReporting.constantTimeEquals("ab", "abc"))
-        #expect(!LocalReporting.constantTimeEquals("abcd", "abc"))
-        #expect(!LocalReporting.constantTimeEquals("", "abc"))
+        #expect(LocalAccessRules.constantTimeEquals("abc", "abc"))
+        #expect(!LocalAccessRules.constantTimeEquals("abd", "abc"))
+        #expect(!LocalAccessRules.constantTimeEquals("ab", "abc"))
+        #expect(!LocalAccessRules.constantTimeEquals("abcd", "abc"))
+        #expect(!LocalAccessRules.constantTimeEquals("", "abc"))
     }
 }

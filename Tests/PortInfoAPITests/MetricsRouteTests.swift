@@ -26,10 +26,10 @@ import TestSupport
         for _ in 0..<3 { observer.connectionOpened() }
         observer.connectionClosed()
         observer.connectionRejected()
-        api.metrics.requestAnswered(request("/ports/600"), status: 200, duration: .microseconds(30))
-        api.metrics.requestAnswered(request("/ports/7?pretty"), status: 200, duration: .microseconds(40))
-        api.metrics.requestAnswered(request("/ports/x", method: "HEAD"), status: 400, duration: .microseconds(20))
-        api.metrics.requestAnswered(request("/no/such/path"), status: 404, duration: .milliseconds(3))
+        api.metrics.requestAnswered(route: .port, method: "GET", status: 200, duration: .microseconds(30))
+        api.metrics.requestAnswered(route: .port, method: "GET", status: 200, duration: .microseconds(40))
+        api.metrics.requestAnswered(route: .port, method: "HEAD", status: 400, duration: .microseconds(20))
+        api.metrics.requestAnswered(route: nil, method: "GET", status: 404, duration: .milliseconds(3))
         observer.requestRefused(status: 431)
         let page = try PrometheusText(api.get("/metrics").text)
 
@@ -52,12 +52,12 @@ import TestSupport
 
     @Test func everyMetricHasHelpAndAType() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
-        api.metrics.requestAnswered(request("/healthz"), status: 200, duration: .microseconds(5))
+        api.metrics.requestAnswered(route: .health, method: "GET", status: 200, duration: .microseconds(5))
         api.metrics.listenerScanned(in: .milliseconds(3))
         let page = try PrometheusText(api.get("/metrics").text)
         let names = ["portinfo_http_requests_total", "portinfo_http_request_duration_seconds", "portinfo_http_open_connections",
                      "portinfo_http_rejected_connections_total", "portinfo_registry_records", "portinfo_registry_age_seconds",
-                     "portinfo_listener_scan_duration_seconds"]
+                     "portinfo_listener_scan_duration_seconds", "portinfo_query_queue_full_total"]
         #expect(page.types.keys.sorted() == names.sorted())
         #expect(page.help.keys.sorted() == names.sorted())
         #expect(page.types["portinfo_http_request_duration_seconds"] == "histogram")

@@ -28,18 +28,33 @@ import TestSupport
         #expect(api.get("/healthz", headers: [("If-None-Match", "*")]).status == 200)
     }
 
-    @Test func healthzIs503WhenTheDatabaseStopsAnswering() throws {
+    @Test func healthzIs503OnceAQueryFindsTheDatabaseGone() throws {
         let (api, folder) = try trapsAPI()
         #expect(api.get("/healthz").status == 200)
         // Emptied in place: the API's open connections now find no registry in the file.
         #expect(truncate(folder.path("registry.db"), 0) == 0)
+        #expect(api.get("/services/ftp").status == 503)
         let response = api.get("/healthz")
         #expect(response.status == 503)
         #expect(response.headers["Content-Type"] == "application/problem+json")
         #expect(response.headers["Cache-Control"] == "no-store")
         #expect(response.problemType == "https://portinfo.invalid/problems/registry-unavailable")
-        #expect(response.detail == "the registry database did not answer; the server's log says why")
-        #expect(api.get("/services/ftp").status == 503)
+        #expect(response.detail == "the registry database did not answer its last query; the server's log says why")
+    }
+
+    @Test func healthzProbesTheDatabaseInTheBackgroundWhenIdle() throws {
+        let (api, folder) = try trapsAPI()
+        #expect(truncate(folder.path("registry.db"), 0) == 0)
+        // No query runs; once what the API knows is stale, a health check has a probe run, and a
+        // later one learns its outcome. Each answers at once, from what is known.
+        var statuses: [Int] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while statuses.last != 503 && ContinuousClock.now < deadline {
+            let handled = api.handle(request("/healthz"), HTTPResponder(sink: WaitingSink(), request: 1))
+            statuses.append(try #require(handled, "/healthz answers at once").status)
+            usleep(50_000)
+        }
+        #expect(statuses.first == 200 && statuses.last == 503)
     }
 
     @Test func openAPIYamlIsTheRepositorysFileByteForByte() throws {

@@ -1,0 +1,59 @@
+/// What a route answers, before the finishing stage adds what depends on the kind of answer
+/// rather than on the route: CORS fields, caching fields, `Vary`. No route sets those itself.
+struct Answer: Sendable {
+    /// How caches may keep the answer.
+    enum Caching: Sendable, Equatable {
+        /// A registry answer in this format: its ETag, `max-age`, and a 304 for a matching
+        /// If-None-Match. `sharedCaches` false makes it `private`: something no field names (the
+        /// client's address) decided it, so a shared cache must not hand it to another client.
+        case registry(APIJSON.Format, sharedCaches: Bool)
+        /// About this moment, or about this request: `no-store`.
+        case noStore
+        /// Nothing said: caches follow HTTP's defaults for the status.
+        case unstated
+    }
+
+    /// Whose CORS policy the answer follows.
+    enum Audience: Sendable, Equatable {
+        /// `--cors-origins`: the registry's answers and the server's own.
+        case registry
+        /// `--local-cors-origins`: answers about this host (and every answer of its routes).
+        case hostState
+    }
+
+    /// Request fields whose values decided the answer, for `Vary`.
+    struct Consulted: OptionSet, Sendable {
+        let rawValue: UInt8
+        static let origin = Consulted(rawValue: 1)
+        static let authorization = Consulted(rawValue: 2)
+
+        /// The `Vary` value naming them; nil for none.
+        var varyValue: String? {
+            switch (contains(.origin), contains(.authorization)) {
+            case (false, false): nil
+            case (true, false): "Origin"
+            case (false, true): "Authorization"
+            case (true, true): "Origin, Authorization"
+            }
+        }
+    }
+
+    /// What an answer's headers depend on beside its route: whose CORS policy, which request fields.
+    struct Context: Sendable {
+        var audience = Audience.registry
+        var consulted: Consulted = []
+    }
+
+    var status: Int
+    /// nil for answers without a body (204, 301).
+    var contentType: String?
+    var body: [UInt8] = []
+    /// Fields of the route's own: Location, Allow, WWW-Authenticate, Retry-After, preflight fields.
+    var fields: [(name: String, value: String)] = []
+    var caching: Caching
+    var context: Context
+
+    static func json(_ body: [UInt8], caching: Caching, context: Context) -> Answer {
+        Answer(status: 200, contentType: "application/json", body: body, caching: caching, context: context)
+    }
+}

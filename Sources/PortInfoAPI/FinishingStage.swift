@@ -1,0 +1,67 @@
+import HTTPServer
+
+/// The one place every answer passes through, once, on its way out: it chooses the CORS policy
+/// (exactly one per answer: the registry's, or local-host reporting's), writes the caching fields
+/// (Cache-Control; ETag and the 304 for registry answers), names in `Vary` the request fields
+/// that decided the answer, and records the request metric under the route's label.
+struct FinishingStage: Sendable {
+    private let registryCORS: CORSPolicy
+    /// Answers about the host: only the origins `--local-cors-origins` lists, never `*`.
+    private let hostStateCORS: CORSPolicy
+    private let compactTag: EntityTag
+    private let prettyTag: EntityTag
+    /// `public, max-age=N` and `private, max-age=N`, made once.
+    private let sharedCacheControl: String
+    private let privateCacheControl: String
+    private let metrics: PortInfoMetrics
+
+    init(registryCORS: CORSPolicy, hostStateCORS: CORSPolicy, compactTag: EntityTag, prettyTag: EntityTag,
+         cacheMaxAge: Int, metrics: PortInfoMetrics) {
+        self.registryCORS = registryCORS
+        self.hostStateCORS = hostStateCORS
+        self.compactTag = compactTag
+        self.prettyTag = prettyTag
+        sharedCacheControl = "public, max-age=\(cacheMaxAge)"
+        privateCacheControl = "private, max-age=\(cacheMaxAge)"
+        self.metrics = metrics
+    }
+
+    /// The CORS policy an answer in `audience` follows.
+    func corsPolicy(for audience: Answer.Audience) -> CORSPolicy {
+        audience == .hostState ? hostStateCORS : registryCORS
+    }
+
+    /// `answer` as the response to `request` on `route` (nil: no route), which began at `started`.
+    func finish(_ answer: Answer, to request: HTTPRequest, route: Route.Template?, started: ContinuousClock.Instant) -> HTTPResponse {
+        var status = answer.status
+        var body = answer.body
+        var fields: [(name: String, value: String)] = []
+        fields.reserveCapacity(answer.fields.count + 5)
+        switch answer.caching {
+        case let .registry(format, sharedCaches):
+            let tag = format == .pretty ? prettyTag : compactTag
+            if tag.isMatched(byIfNoneMatchIn: request.headers) {
+                // A 304 carries what the 200 would have said of caching (RFC 9110, 15.4.5), not its Content-Type.
+                status = 304
+                body = []
+            } else if let contentType = answer.contentType {
+                fields.append(("Content-Type", contentType))
+            }
+            fields.append(("ETag", tag.value))
+            fields.append(("Cache-Control", sharedCaches ? sharedCacheControl : privateCacheControl))
+        case .noStore:
+            if let contentType = answer.contentType { fields.append(("Content-Type", contentType)) }
+            fields.append(("Cache-Control", "no-store"))
+        case .unstated:
+            if let contentType = answer.contentType { fields.append(("Content-Type", contentType)) }
+        }
+        fields += answer.fields
+        let cors = corsPolicy(for: answer.context.audience)
+        if let allowed = cors.allowOriginValue(for: request) { fields.append(("Access-Control-Allow-Origin", allowed)) }
+        var consulted = answer.context.consulted
+        if cors.readsOrigin { consulted.insert(.origin) }
+        if let vary = consulted.varyValue { fields.append(("Vary", vary)) }
+        metrics.requestAnswered(route: route, method: request.method, status: status, duration: ContinuousClock.now - started)
+        return HTTPResponse(status: status, headers: HTTPHeaders(fields), body: body)
+    }
+}
