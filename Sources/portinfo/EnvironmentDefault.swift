@@ -34,10 +34,37 @@ enum EnvironmentDefault {
             .filter { !$0.isEmpty }
     }
 
-    /// A duration given in (possibly fractional) seconds.
-    static func seconds(_ flag: Double?, _ variable: String, default fallback: Double) throws -> Duration {
+    /// An integer setting within `range`; outside it, a usage error naming the option and its variable.
+    static func integer<Value: FixedWidthInteger & ExpressibleByArgument>(
+        _ flag: Value?, _ variable: String, option: String, default fallback: Value, in range: ClosedRange<Value>
+    ) throws -> Value {
+        let value = try resolve(flag, variable, default: fallback)
+        guard range.contains(value) else {
+            let bounds = range.upperBound == .max ? "\(range.lowerBound) or more" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw ValidationError("\(option) (\(variable)) must be \(bounds), got \(value)")
+        }
+        return value
+    }
+
+    /// The longest duration a setting takes: a day is past any timeout's use.
+    static let maximumSeconds = 86_400.0
+
+    /// A duration given in (possibly fractional) seconds, more than 0 (at least 0 when `zeroAllowed`)
+    /// and at most `maximumSeconds`.
+    static func seconds(_ flag: Double?, _ variable: String, option: String, default fallback: Double,
+                        zeroAllowed: Bool = false) throws -> Duration {
         let seconds = try resolve(flag, variable, default: fallback)
-        guard seconds > 0 else { throw ValidationError("\(variable) (or its flag) must be more than 0 seconds, got \(seconds)") }
+        guard seconds > 0 || (zeroAllowed && seconds == 0), seconds <= maximumSeconds else {
+            throw ValidationError("""
+                \(option) (\(variable)) must be \(zeroAllowed ? "0 or more" : "more than 0") seconds and at most \
+                \(Int(maximumSeconds)), got \(seconds)
+                """)
+        }
         return .milliseconds(Int((seconds * 1000).rounded()))
+    }
+
+    /// Whether a setting was given at all, by its flag or its variable.
+    static func isGiven(_ flag: (some Any)?, _ variable: String) -> Bool {
+        flag != nil || !(ProcessInfo.processInfo.environment[variable] ?? "").isEmpty
     }
 }

@@ -54,11 +54,26 @@ struct Serve: ParsableCommand {
     @Option(help: "With --report-local: origins whose pages may read local-host reports, comma-separated. (env PORTINFO_LOCAL_CORS_ORIGINS; default none)")
     var localCorsOrigins: String?
 
+    @Option(help: "With --report-local and no token: host names, comma-separated, that requests for local-host reports may be addressed to, beside IP addresses and localhost (403 otherwise; against DNS rebinding). (env PORTINFO_LOCAL_HOSTS; default none)")
+    var localHosts: String?
+
     @Option(help: "With --report-local: seconds one scan of the host's sockets answers for; 0 scans for every request. (env PORTINFO_SCAN_MAX_AGE, default 1)")
     var scanMaxAge: Double?
 
+    @Flag(help: "With --report-local on an address other than loopback: serve host state with neither token nor allow-list, to anyone who reaches the server. (env PORTINFO_EXPOSE_HOST_STATE_TO_ANYONE=1; default off: refused)")
+    var exposeHostStateToAnyone = false
+
+    @Option(help: "Threads that run SQLite queries and /proc scans, off the threads answering connections. (env PORTINFO_QUERY_THREADS, default: two per processor)")
+    var queryThreads: Int?
+
+    @Option(help: "Requests that may wait for a query thread; more are answered 503 with Retry-After. (env PORTINFO_QUERY_QUEUE, default 1024)")
+    var queryQueue: Int?
+
     @Option(help: "Connections open at once; more are answered 503. (env PORTINFO_MAX_CONNECTIONS, default 4096)")
     var maxConnections: Int?
+
+    @Option(help: "Connections one client address may hold open at once; more are answered 503. (env PORTINFO_MAX_CONNECTIONS_PER_CLIENT, default 256)")
+    var maxConnectionsPerClient: Int?
 
     @Option(help: "Pending connections the kernel may queue. (env PORTINFO_BACKLOG, default 511)")
     var backlog: Int32?
@@ -84,6 +99,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Seconds an idle kept-alive connection stays open. (env PORTINFO_IDLE_TIMEOUT, default 60)")
     var idleTimeout: Double?
 
+    @Option(help: "Seconds a client may take none of the answer waiting for it before its connection is closed. (env PORTINFO_WRITE_TIMEOUT, default 30)")
+    var writeTimeout: Double?
+
     @Option(help: "Requests answered on one connection before it is closed. (env PORTINFO_MAX_REQUESTS_PER_CONNECTION, default 10000)")
     var maxRequestsPerConnection: Int?
 
@@ -99,48 +117,37 @@ struct Serve: ParsableCommand {
     @Option(help: "Log a line per request: on or off (off for benchmarks). (env PORTINFO_ACCESS_LOG, default on)")
     var accessLog: Switch?
 
-    func validate() throws {
-        for (name, value) in [("--port", port), ("--max-connections", maxConnections), ("--max-request-line", maxRequestLine),
-                              ("--max-header-size", maxHeaderSize), ("--max-header-count", maxHeaderCount),
-                              ("--max-requests-per-connection", maxRequestsPerConnection), ("--worker-threads", workerThreads)] {
-            if let value, value < (name == "--port" ? 0 : 1) {
-                throw ValidationError("\(name) must be \(name == "--port" ? "0" : "1") or more, got \(value)")
-            }
-        }
-        if let port, port > 65535 { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
-    }
-
     func run() throws {
         let format = try EnvironmentDefault.resolve(logFormat, "PORTINFO_LOG_FORMAT", default: .text)
         let level = try EnvironmentDefault.resolve(logLevel, "PORTINFO_LOG_LEVEL", default: .info)
         LoggingSystem.bootstrap { label in format.handler(label: label, level: level) }
         let logger = Logger(label: "portinfo")
 
+        // Every setting is read and checked before any work: a mistake costs no seed.
+        let configuration = try serverConfiguration()
+        let metricsRegistry = PrometheusCollectorRegistry()
+        let apiConfiguration = APIConfiguration(
+            databasePath: database.path,
+            allowedOrigins: EnvironmentDefault.list(try EnvironmentDefault.resolve(corsOrigins, "PORTINFO_CORS_ORIGINS", default: "*")),
+            cacheMaxAge: try EnvironmentDefault.integer(cacheMaxAge, "PORTINFO_CACHE_MAX_AGE", option: "--cache-max-age",
+                                                        default: 3600, in: 0...Int.max),
+            localReporting: try localReporting(listeningOn: configuration.host, logger: logger),
+            queryThreads: try EnvironmentDefault.integer(queryThreads, "PORTINFO_QUERY_THREADS", option: "--query-threads",
+                                                         default: APIConfiguration.defaultQueryThreads, in: 1...Self.maximumQueryThreads),
+            queryQueueLength: try EnvironmentDefault.integer(queryQueue, "PORTINFO_QUERY_QUEUE", option: "--query-queue",
+                                                             default: APIConfiguration.defaultQueryQueueLength, in: 1...Int.max),
+            metricsRegistry: metricsRegistry)
+        let logRequests = try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on
+
         if let csv = try EnvironmentDefault.resolve(csv, "PORTINFO_CSV", default: "").nonEmpty {
             let report = try Seeder(targetPath: database.path).seed(from: InputFile(path: csv), source: csv, onlyIfChanged: true)
             logger.info("\(report.summary)")
         }
-
-        let origins = try EnvironmentDefault.resolve(corsOrigins, "PORTINFO_CORS_ORIGINS", default: "*")
-        let metricsRegistry = PrometheusCollectorRegistry()
         // Whatever else in the process records through swift-metrics shows on /metrics beside the API's own.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metricsRegistry))
-        let api = try PortInfoAPI(configuration: APIConfiguration(
-            databasePath: database.path,
-            allowedOrigins: EnvironmentDefault.list(origins),
-            cacheMaxAge: try EnvironmentDefault.resolve(cacheMaxAge, "PORTINFO_CACHE_MAX_AGE", default: 3600),
-            localReporting: try localReporting(),
-            metricsRegistry: metricsRegistry))
-
-        var configuration = HTTPServerConfiguration()
-        configuration.host = try EnvironmentDefault.resolve(host, "PORTINFO_HOST", default: configuration.host)
-        configuration.port = try EnvironmentDefault.resolve(port, "PORTINFO_PORT", default: configuration.port)
-        configuration.backlog = try EnvironmentDefault.resolve(backlog, "PORTINFO_BACKLOG", default: configuration.backlog)
-        configuration.workerThreads = try EnvironmentDefault.resolve(workerThreads, "PORTINFO_WORKER_THREADS", default: configuration.workerThreads)
-        configuration.limits = try limits()
+        let api = try PortInfoAPI(configuration: apiConfiguration)
         Self.raiseDescriptorLimit(toServe: configuration.limits.maxConnections, logger: logger)
 
-        let logRequests = try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on
         let server = try HTTPServer(configuration: configuration, logger: logger,
                                     accessLog: logRequests ? Logger(label: "access") : nil, observer: api.metrics,
                                     handler: api.handle)
@@ -164,9 +171,63 @@ struct Serve: ParsableCommand {
         logger.info("stopped")
     }
 
-    /// The local-host reporting settings, or nil when it stays off.
-    private func localReporting() throws -> LocalReporting? {
-        guard try EnvironmentDefault.flag(reportLocal, "PORTINFO_REPORT_LOCAL") else { return nil }
+    /// More query threads than this would each hold a database connection for no gain.
+    static let maximumQueryThreads = 256
+
+    /// Where and how to listen, and the HTTP layer's limits.
+    private func serverConfiguration() throws -> HTTPServerConfiguration {
+        var configuration = HTTPServerConfiguration()
+        configuration.host = try EnvironmentDefault.resolve(host, "PORTINFO_HOST", default: configuration.host)
+        configuration.port = try EnvironmentDefault.integer(port, "PORTINFO_PORT", option: "--port", default: configuration.port, in: 0...65535)
+        configuration.backlog = try EnvironmentDefault.integer(backlog, "PORTINFO_BACKLOG", option: "--backlog",
+                                                               default: configuration.backlog, in: 0...Int32.max)
+        configuration.workerThreads = try EnvironmentDefault.integer(workerThreads, "PORTINFO_WORKER_THREADS", option: "--worker-threads",
+                                                                     default: configuration.workerThreads, in: 1...Int.max)
+        var limits = HTTPLimits()
+        limits.maxConnections = try EnvironmentDefault.integer(maxConnections, "PORTINFO_MAX_CONNECTIONS", option: "--max-connections",
+                                                               default: limits.maxConnections, in: 1...Int.max)
+        limits.maxConnectionsPerClient = try EnvironmentDefault.integer(
+            maxConnectionsPerClient, "PORTINFO_MAX_CONNECTIONS_PER_CLIENT", option: "--max-connections-per-client",
+            default: limits.maxConnectionsPerClient, in: 1...Int.max)
+        limits.maxRequestLineLength = try EnvironmentDefault.integer(maxRequestLine, "PORTINFO_MAX_REQUEST_LINE", option: "--max-request-line",
+                                                                     default: limits.maxRequestLineLength, in: 1...Int.max)
+        limits.maxHeaderSectionSize = try EnvironmentDefault.integer(maxHeaderSize, "PORTINFO_MAX_HEADER_SIZE", option: "--max-header-size",
+                                                                     default: limits.maxHeaderSectionSize, in: 1...Int.max)
+        limits.maxHeaderCount = try EnvironmentDefault.integer(maxHeaderCount, "PORTINFO_MAX_HEADER_COUNT", option: "--max-header-count",
+                                                               default: limits.maxHeaderCount, in: 1...Int.max)
+        limits.maxBodySize = try EnvironmentDefault.integer(maxBodySize, "PORTINFO_MAX_BODY_SIZE", option: "--max-body-size",
+                                                            default: limits.maxBodySize, in: 0...Int.max)
+        limits.maxRequestsPerConnection = try EnvironmentDefault.integer(
+            maxRequestsPerConnection, "PORTINFO_MAX_REQUESTS_PER_CONNECTION", option: "--max-requests-per-connection",
+            default: limits.maxRequestsPerConnection, in: 1...Int.max)
+        limits.headerTimeout = try EnvironmentDefault.seconds(headerTimeout, "PORTINFO_HEADER_TIMEOUT", option: "--header-timeout", default: 10)
+        limits.idleTimeout = try EnvironmentDefault.seconds(idleTimeout, "PORTINFO_IDLE_TIMEOUT", option: "--idle-timeout", default: 60)
+        limits.writeTimeout = try EnvironmentDefault.seconds(writeTimeout, "PORTINFO_WRITE_TIMEOUT", option: "--write-timeout", default: 30)
+        limits.shutdownGracePeriod = try EnvironmentDefault.seconds(shutdownGrace, "PORTINFO_SHUTDOWN_GRACE", option: "--shutdown-grace",
+                                                                    default: 10)
+        configuration.limits = limits
+        return configuration
+    }
+
+    /// The local-host reporting settings, or nil when it stays off. Refuses settings that would
+    /// do nothing (a local option without --report-local), and host state served to anyone on
+    /// the network unless the operator says so in as many words.
+    private func localReporting(listeningOn host: String, logger: Logger) throws -> LocalReporting? {
+        let exposed = try EnvironmentDefault.flag(exposeHostStateToAnyone, "PORTINFO_EXPOSE_HOST_STATE_TO_ANYONE")
+        guard try EnvironmentDefault.flag(reportLocal, "PORTINFO_REPORT_LOCAL") else {
+            let given = [
+                ("--local-token (PORTINFO_LOCAL_TOKEN)", EnvironmentDefault.isGiven(localToken, "PORTINFO_LOCAL_TOKEN")),
+                ("--local-allow (PORTINFO_LOCAL_ALLOW)", EnvironmentDefault.isGiven(localAllow, "PORTINFO_LOCAL_ALLOW")),
+                ("--local-cors-origins (PORTINFO_LOCAL_CORS_ORIGINS)", EnvironmentDefault.isGiven(localCorsOrigins, "PORTINFO_LOCAL_CORS_ORIGINS")),
+                ("--local-hosts (PORTINFO_LOCAL_HOSTS)", EnvironmentDefault.isGiven(localHosts, "PORTINFO_LOCAL_HOSTS")),
+                ("--scan-max-age (PORTINFO_SCAN_MAX_AGE)", EnvironmentDefault.isGiven(scanMaxAge, "PORTINFO_SCAN_MAX_AGE")),
+                ("--expose-host-state-to-anyone (PORTINFO_EXPOSE_HOST_STATE_TO_ANYONE)", exposed),
+            ]
+            if let (option, _) = given.first(where: \.1) {
+                throw ValidationError("\(option) is a setting of local-host reporting, which is off: add --report-local (PORTINFO_REPORT_LOCAL=1), or drop it")
+            }
+            return nil
+        }
         let networks = try EnvironmentDefault.list(EnvironmentDefault.resolve(localAllow, "PORTINFO_LOCAL_ALLOW", default: ""))
             .map { text in
                 guard let network = IPNetwork(text) else {
@@ -174,28 +235,46 @@ struct Serve: ParsableCommand {
                 }
                 return network
             }
-        let scanMaxAge = try EnvironmentDefault.resolve(scanMaxAge, "PORTINFO_SCAN_MAX_AGE", default: 1)
-        guard scanMaxAge >= 0 else { throw ValidationError("--scan-max-age must be 0 or more seconds, got \(scanMaxAge)") }
+        let origins = EnvironmentDefault.list(try EnvironmentDefault.resolve(localCorsOrigins, "PORTINFO_LOCAL_CORS_ORIGINS", default: ""))
+        if origins.contains("*") {
+            throw ValidationError("--local-cors-origins (PORTINFO_LOCAL_CORS_ORIGINS) cannot be *: host state goes only to the origins named")
+        }
+        let hostNames = EnvironmentDefault.list(try EnvironmentDefault.resolve(localHosts, "PORTINFO_LOCAL_HOSTS", default: ""))
+        if let bad = hostNames.first(where: { !Self.isHostName($0) }) {
+            throw ValidationError("--local-hosts (PORTINFO_LOCAL_HOSTS): '\(bad)' is not a host name such as portinfo.example.com")
+        }
+        let token = try EnvironmentDefault.resolve(localToken, "PORTINFO_LOCAL_TOKEN", default: "").nonEmpty
+        if token == nil && networks.isEmpty && !Self.isLoopback(host) {
+            guard exposed else {
+                throw ValidationError("""
+                    --report-local on \(host), which is not loopback, would show this host's processes, users and ports \
+                    to anyone who can reach it: require a token (PORTINFO_LOCAL_TOKEN, or --local-token), allow only \
+                    some networks (--local-allow CIDR,...), or listen on loopback (--host 127.0.0.1); to serve them \
+                    to anyone after all, add --expose-host-state-to-anyone
+                    """)
+            }
+            logger.warning("--expose-host-state-to-anyone: anyone who reaches \(host) sees this host's processes, users and ports")
+        }
         return LocalReporting(
-            token: try EnvironmentDefault.resolve(localToken, "PORTINFO_LOCAL_TOKEN", default: "").nonEmpty,
+            token: token,
             allowedNetworks: networks,
-            allowedOrigins: EnvironmentDefault.list(try EnvironmentDefault.resolve(localCorsOrigins, "PORTINFO_LOCAL_CORS_ORIGINS", default: "")),
-            scanMaxAge: .milliseconds(Int((scanMaxAge * 1000).rounded())))
+            allowedOrigins: origins,
+            allowedHostNames: hostNames,
+            scanMaxAge: try EnvironmentDefault.seconds(scanMaxAge, "PORTINFO_SCAN_MAX_AGE", option: "--scan-max-age", default: 1,
+                                                       zeroAllowed: true))
     }
 
-    private func limits() throws -> HTTPLimits {
-        var limits = HTTPLimits()
-        limits.maxConnections = try EnvironmentDefault.resolve(maxConnections, "PORTINFO_MAX_CONNECTIONS", default: limits.maxConnections)
-        limits.maxRequestLineLength = try EnvironmentDefault.resolve(maxRequestLine, "PORTINFO_MAX_REQUEST_LINE", default: limits.maxRequestLineLength)
-        limits.maxHeaderSectionSize = try EnvironmentDefault.resolve(maxHeaderSize, "PORTINFO_MAX_HEADER_SIZE", default: limits.maxHeaderSectionSize)
-        limits.maxHeaderCount = try EnvironmentDefault.resolve(maxHeaderCount, "PORTINFO_MAX_HEADER_COUNT", default: limits.maxHeaderCount)
-        limits.maxBodySize = try EnvironmentDefault.resolve(maxBodySize, "PORTINFO_MAX_BODY_SIZE", default: limits.maxBodySize)
-        limits.maxRequestsPerConnection = try EnvironmentDefault.resolve(
-            maxRequestsPerConnection, "PORTINFO_MAX_REQUESTS_PER_CONNECTION", default: limits.maxRequestsPerConnection)
-        limits.headerTimeout = try EnvironmentDefault.seconds(headerTimeout, "PORTINFO_HEADER_TIMEOUT", default: 10)
-        limits.idleTimeout = try EnvironmentDefault.seconds(idleTimeout, "PORTINFO_IDLE_TIMEOUT", default: 60)
-        limits.shutdownGracePeriod = try EnvironmentDefault.seconds(shutdownGrace, "PORTINFO_SHUTDOWN_GRACE", default: 10)
-        return limits
+    /// Whether `host`, as --host takes it, is a loopback address (or localhost): only this host can reach it.
+    private static func isLoopback(_ host: String) -> Bool {
+        host.caseInsensitiveEquals("localhost") || ["127.0.0.0/8", "::1"].contains { IPNetwork($0)!.contains(host) }
+    }
+
+    /// Letters, digits, `-`, `_` and dots: what DNS names are made of.
+    private static func isHostName(_ text: String) -> Bool {
+        text.utf8.allSatisfy { byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+        }
     }
 
     /// Each connection takes a file descriptor: lift the soft limit as far as the hard one allows.

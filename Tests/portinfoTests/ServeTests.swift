@@ -71,9 +71,9 @@ import TestSupport
     }
 
     @Test(arguments: [
-        (["--port", "70000"], [String: String](), "portinfo: --port must be from 0 to 65535, got 70000\n"),
+        (["--port", "70000"], [String: String](), "portinfo: --port (PORTINFO_PORT) must be from 0 to 65535, got 70000\n"),
         ([], ["PORTINFO_PORT": "http"], "portinfo: PORTINFO_PORT='http' is not a valid value\n"),
-        ([], ["PORTINFO_HEADER_TIMEOUT": "0"], "portinfo: PORTINFO_HEADER_TIMEOUT (or its flag) must be more than 0 seconds, got 0.0\n"),
+        ([], ["PORTINFO_HEADER_TIMEOUT": "0"], "portinfo: --header-timeout (PORTINFO_HEADER_TIMEOUT) must be more than 0 seconds and at most 86400, got 0.0\n"),
         (["--log-format", "xml"], [:], nil),
     ])
     func badConfigurationIsRefusedInOneLine(arguments: [String], environment: [String: String], message: String?) throws {
