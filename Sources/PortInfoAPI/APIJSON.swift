@@ -85,10 +85,12 @@ public enum APIJSON {
     }
 
     /// `{source, sha256, imported_at, record_count, newest_iana_date}`: what `GET /registry` answers.
+    /// The source is the CSV's file name without its folders: where the server keeps its files is
+    /// not its clients' business.
     public static func registryMetadata(_ metadata: RegistryMetadata, format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
         json.object { json in
-            json.member("source", metadata.source)
+            json.member("source", String(metadata.source.split(separator: "/").last ?? "/"))
             json.member("sha256", metadata.csvSHA256)
             json.member("imported_at", metadata.importedAt)
             json.member("record_count", metadata.recordCount)

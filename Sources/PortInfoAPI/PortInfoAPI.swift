@@ -42,8 +42,11 @@ public final class PortInfoAPI: Sendable {
         stores = try RegistryStorePool(path: configuration.databasePath, count: configuration.queryThreads)
         let metadata = stores.metadata
         registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
+        let queries = try QueryThreadPool(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength,
+                                          name: "portinfo-query")
+        self.queries = queries
         let metrics = PortInfoMetrics(registry: configuration.metricsRegistry, metadata: metadata,
-                                      scansListeners: configuration.localReporting != nil)
+                                      scansListeners: configuration.localReporting != nil, waitingQueries: { queries.waitingJobs })
         self.metrics = metrics
         finishing = FinishingStage(
             registryCORS: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
@@ -58,8 +61,6 @@ public final class PortInfoAPI: Sendable {
             localHost = nil
         }
         hostName = LocalHostReport.hostName
-        queries = try QueryThreadPool(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength,
-                                      name: "portinfo-query")
     }
 
     /// A route's answer: at hand, or to be worked out on a query thread. `context` and `format`

@@ -17,6 +17,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         static let registryAge = "portinfo_registry_age_seconds"
         static let listenerScanDuration = "portinfo_listener_scan_duration_seconds"
         static let busyRefusals = "portinfo_query_queue_full_total"
+        static let waitingQueries = "portinfo_query_queue_waiting"
     }
 
     /// swift-metrics has no place for help text: the page gains it when rendered.
@@ -29,6 +30,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         Name.registryAge: "Seconds since the registry's newest IANA registration or modification date (since its import when it has none).",
         Name.listenerScanDuration: "Seconds one scan of the host's listening sockets took.",
         Name.busyRefusals: "Requests answered 503 because the query queue was full.",
+        Name.waitingQueries: "Requests waiting for a query thread, as of this scrape.",
     ]
 
     /// Answers from memory take microseconds, searches up to milliseconds; a second is very slow.
@@ -51,6 +53,8 @@ public final class PortInfoMetrics: HTTPServerObserver {
     private let openConnections: Meter
     private let rejectedConnections: CoreMetrics.Counter
     private let busyRefusals: CoreMetrics.Counter
+    /// Read when the page is rendered: a gauge moved by every query would cost each a lock.
+    private let waitingQueries: (meter: Meter, count: @Sendable () -> Int)
     private let registryAge: (meter: Meter, age: RegistryAge)?
     /// nil when local-host reporting is off: the server never scans.
     private let listenerScanDuration: CoreMetrics.Timer?
@@ -62,8 +66,9 @@ public final class PortInfoMetrics: HTTPServerObserver {
     }
 
     /// Records into `registry` the metrics of an API serving the registry `metadata`, scanning
-    /// the host's listeners or not.
-    init(registry: PrometheusCollectorRegistry, metadata: RegistryMetadata, scansListeners: Bool) {
+    /// the host's listeners or not, whose query queue holds `waitingQueries()` requests.
+    init(registry: PrometheusCollectorRegistry, metadata: RegistryMetadata, scansListeners: Bool,
+         waitingQueries: @escaping @Sendable () -> Int) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.durationHistogramBuckets = [
@@ -74,6 +79,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         openConnections = Meter(label: Name.openConnections, factory: factory)
         rejectedConnections = CoreMetrics.Counter(label: Name.rejectedConnections, factory: factory)
         busyRefusals = CoreMetrics.Counter(label: Name.busyRefusals, factory: factory)
+        self.waitingQueries = (Meter(label: Name.waitingQueries, factory: factory), waitingQueries)
         Meter(label: Name.registryRecords, factory: factory).set(metadata.recordCount)
         registryAge = RegistryAge(metadata).map { (Meter(label: Name.registryAge, factory: factory), $0) }
         listenerScanDuration = scansListeners ? CoreMetrics.Timer(label: Name.listenerScanDuration, factory: factory) : nil
@@ -133,6 +139,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
     /// The `/metrics` page, in Prometheus text format 0.0.4, as of now.
     func page() -> [UInt8] {
         if let registryAge { registryAge.meter.set(registryAge.age.seconds()) }
+        waitingQueries.meter.set(waitingQueries.count())
         var page: [UInt8] = []
         for line in registry.emitToBuffer().split(separator: UInt8(ascii: "\n")) {
             if line.starts(with: "# TYPE ".utf8) {

@@ -13,12 +13,13 @@ func localAPI(_ reporting: LocalReporting?) throws -> (PortInfoAPI, TemporaryDir
     return (try PortInfoAPI(configuration: APIConfiguration(databasePath: database, localReporting: reporting)), folder)
 }
 
-/// A GET addressed to `localhost`, as a client on this host would send it.
+/// A GET addressed to `localhost` (unless `headers` names another Host), as a client on this host would send it.
 func localRequest(_ target: String, from address: String = "127.0.0.1", token: String? = nil,
                   headers: [(name: String, value: String)] = []) -> HTTPRequest {
-    HTTPRequest(method: "GET", target: target, version: .http1_1,
-                headers: HTTPHeaders([("Host", "localhost")] + (token.map { [("Authorization", "Bearer \($0)")] } ?? []) + headers),
-                remoteAddress: address)
+    let host = headers.contains { $0.name == "Host" } ? [] : [("Host", "localhost")]
+    return HTTPRequest(method: "GET", target: target, version: .http1_1,
+                       headers: HTTPHeaders(host + (token.map { [("Authorization", "Bearer \($0)")] } ?? []) + headers),
+                       remoteAddress: address)
 }
 
 /// This test process's name as the kernel keeps it (what /listeners reports as `process`).

@@ -1,0 +1,214 @@
+import Foundation
+import HTTPServer
+import PortInfoAPI
+import Testing
+import TestSupport
+
+/// Every combination of route, local-host reporting, token, allow-list, origin, Host and the
+/// registry's CORS setting, each answer checked against what a plainly written oracle says it
+/// must be: who may read it (CORS), how caches may keep it, what `Vary` names, whether it shows
+/// listeners.
+@Suite struct CORSTableTests {
+    static let token = "s3cret"
+    static let opsOrigin = "https://ops.example"   // in --local-cors-origins
+    static let wikiOrigin = "https://wiki.example" // in --cors-origins, when it is a list
+    static let network = "192.0.2.0/24"
+
+    enum Target: CaseIterable {
+        case portGet, listenersGet, freePortsGet, serviceGet, registryGet, portPreflight, listenersPreflight, listenersPost, unknownGet
+
+        var method: String {
+            switch self {
+            case .portPreflight, .listenersPreflight: "OPTIONS"
+            case .listenersPost: "POST"
+            default: "GET"
+            }
+        }
+
+        var path: String {
+            switch self {
+            case .portGet, .portPreflight: "/ports/600"
+            case .listenersGet, .listenersPreflight, .listenersPost: "/listeners"
+            case .freePortsGet: "/free-ports?count=2"
+            case .serviceGet: "/services/ftp"
+            case .registryGet: "/registry"
+            case .unknownGet: "/nowhere"
+            }
+        }
+    }
+
+    enum Reporting: CaseIterable { case off, on }
+    /// `none`: the server has no token (and the request sends none); else the server has one and the request sends it, another, or none.
+    enum TokenCase: CaseIterable { case none, right, wrong, absent }
+    /// `none`: no allow-list; else the client is in it or out of it.
+    enum AllowCase: CaseIterable { case none, inside, outside }
+    enum OriginCase: CaseIterable { case none, localAllowed, registryOnly, other }
+    /// The Host the request names: an IP literal, or a DNS name the server does not list.
+    enum HostCase: CaseIterable { case literal, foreignName }
+    enum RegistryCORS: CaseIterable { case anyOrigin, list }
+
+    struct Case: CustomStringConvertible {
+        let target: Target, reporting: Reporting, token: TokenCase, allow: AllowCase, origin: OriginCase, host: HostCase,
+            registryCORS: RegistryCORS
+        var description: String { "\(target.method) \(target.path) reporting=\(reporting) token=\(token) allow=\(allow) origin=\(origin) host=\(host) cors=\(registryCORS)" }
+    }
+
+    static let cases: [Case] = Target.allCases.flatMap { target in Reporting.allCases.flatMap { reporting in
+        TokenCase.allCases.flatMap { token in AllowCase.allCases.flatMap { allow in OriginCase.allCases.flatMap { origin in
+            HostCase.allCases.flatMap { host in RegistryCORS.allCases.map { cors in
+                Case(target: target, reporting: reporting, token: token, allow: allow, origin: origin, host: host, registryCORS: cors)
+            } }
+        } } }
+    } }
+
+    struct Expectation {
+        var status: Int
+        var allowOrigin: String?
+        var vary: String?
+        var cacheControl: String?
+        var hasETag = false
+        var bodyKeys: Set<String> = []
+        var allowHeaders: String?
+    }
+
+    static let problemKeys: Set<String> = ["type", "title", "status", "detail"]
+
+    /// What the answer must be, written from the rules as the README states them, case by case.
+    static func oracle(_ c: Case) -> Expectation {
+        let reporting = c.reporting == .on
+        let tokenSet = c.token != .none
+        // The registry's policy: * lets everyone read; the list lets the wiki read.
+        let registryAllowOrigin: String? = c.registryCORS == .anyOrigin ? "*" : (c.origin == .registryOnly ? wikiOrigin : nil)
+        let registryVary: String? = c.registryCORS == .list ? "Origin" : nil
+        // The local-host policy: only the ops origin, echoed, never *.
+        let localAllowOrigin: String? = c.origin == .localAllowed ? opsOrigin : nil
+        let localVary = tokenSet ? "Origin, Authorization" : "Origin"
+        // May this request see host state at all?
+        let addressAllowed = c.allow != .outside
+        let tokenAccepted = !tokenSet || c.token == .right
+        let hostAccepted = tokenSet || c.host == .literal
+        let refusal: Int? = !addressAllowed ? 403 : !tokenAccepted ? 401 : !hostAccepted ? 403 : nil
+        let lookupKeys: Set<String> = ["port", "range", "status", "records"]
+
+        switch c.target {
+        case .portGet:
+            if reporting && refusal == nil && (c.origin == .none || c.origin == .localAllowed) {
+                return Expectation(status: 200, allowOrigin: localAllowOrigin, vary: localVary, cacheControl: "no-store",
+                                   bodyKeys: lookupKeys.union(["listeners"]))
+            }
+            let visibility = reporting && c.allow == .outside ? "private" : "public"
+            return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: reporting ? localVary : registryVary,
+                               cacheControl: "\(visibility), max-age=3600", hasETag: true, bodyKeys: lookupKeys)
+        case .listenersGet, .freePortsGet:
+            guard reporting else {
+                return Expectation(status: 404, allowOrigin: registryAllowOrigin, vary: registryVary, cacheControl: "no-store",
+                                   bodyKeys: problemKeys)
+            }
+            if let refusal {
+                return Expectation(status: refusal, allowOrigin: localAllowOrigin, vary: localVary, cacheControl: "no-store",
+                                   bodyKeys: problemKeys)
+            }
+            let keys: Set<String> = c.target == .listenersGet ? ["host", "listeners"] : ["range", "transport", "from", "ports"]
+            return Expectation(status: 200, allowOrigin: localAllowOrigin, vary: localVary, cacheControl: "no-store", bodyKeys: keys)
+        case .serviceGet:
+            return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: registryVary, cacheControl: "public, max-age=3600",
+                               hasETag: true, bodyKeys: ["service", "records"])
+        case .registryGet:
+            return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: registryVary, cacheControl: "public, max-age=3600",
+                               hasETag: true, bodyKeys: ["source", "sha256", "imported_at", "record_count", "newest_iana_date"])
+        case .portPreflight:
+            guard reporting else {
+                return Expectation(status: 204, allowOrigin: registryAllowOrigin, vary: registryVary,
+                                   allowHeaders: "If-None-Match, Content-Type")
+            }
+            // The ops page gets the local-host policy's answer, any other page the registry's.
+            return Expectation(status: 204, allowOrigin: c.origin == .localAllowed ? opsOrigin : registryAllowOrigin, vary: "Origin",
+                               allowHeaders: "If-None-Match, Content-Type, Authorization")
+        case .listenersPreflight:
+            guard reporting else {
+                return Expectation(status: 204, allowOrigin: registryAllowOrigin, vary: registryVary,
+                                   allowHeaders: "If-None-Match, Content-Type")
+            }
+            return Expectation(status: 204, allowOrigin: localAllowOrigin, vary: "Origin",
+                               allowHeaders: "If-None-Match, Content-Type, Authorization")
+        case .listenersPost:
+            // Refused for its method before anything else is looked at.
+            return reporting
+                ? Expectation(status: 405, allowOrigin: localAllowOrigin, vary: "Origin", bodyKeys: problemKeys)
+                : Expectation(status: 405, allowOrigin: registryAllowOrigin, vary: registryVary, bodyKeys: problemKeys)
+        case .unknownGet:
+            return Expectation(status: 404, allowOrigin: registryAllowOrigin, vary: registryVary, bodyKeys: problemKeys)
+        }
+    }
+
+    /// The request a case sends.
+    static func request(for c: Case) -> HTTPRequest {
+        var headers: [(name: String, value: String)] = [("Host", c.host == .literal ? "127.0.0.1:8080" : "portinfo.attacker.example")]
+        switch c.token {
+        case .right: headers.append(("Authorization", "Bearer \(token)"))
+        case .wrong: headers.append(("Authorization", "Bearer guess"))
+        case .none, .absent: break
+        }
+        switch c.origin {
+        case .none: break
+        case .localAllowed: headers.append(("Origin", opsOrigin))
+        case .registryOnly: headers.append(("Origin", wikiOrigin))
+        case .other: headers.append(("Origin", "https://evil.example"))
+        }
+        if c.target.method == "OPTIONS" {
+            headers.append(("Access-Control-Request-Method", "GET"))
+            headers.append(("Access-Control-Request-Headers", "authorization"))
+        }
+        return HTTPRequest(method: c.target.method, target: c.target.path, version: .http1_1, headers: HTTPHeaders(headers),
+                           remoteAddress: c.allow == .outside ? "198.51.100.7" : "192.0.2.7")
+    }
+
+    @Test func everyCombinationAnswersAsTheOracleSays() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
+        // One API per server configuration the cases need.
+        var apis: [String: PortInfoAPI] = [:]
+        func api(for c: Case) throws -> PortInfoAPI {
+            let tokenSet = c.token != .none
+            let allowList = c.allow != .none
+            let key = "\(c.reporting) \(c.reporting == .on && tokenSet) \(c.reporting == .on && allowList) \(c.registryCORS)"
+            if let api = apis[key] { return api }
+            let reporting = c.reporting == .off ? nil : LocalReporting(
+                token: tokenSet ? Self.token : nil, allowedNetworks: allowList ? [IPNetwork(Self.network)!] : [],
+                allowedOrigins: [Self.opsOrigin], scanMaxAge: .seconds(60))
+            let made = try PortInfoAPI(configuration: APIConfiguration(
+                databasePath: database, allowedOrigins: c.registryCORS == .anyOrigin ? ["*"] : [Self.wikiOrigin],
+                localReporting: reporting))
+            apis[key] = made
+            return made
+        }
+
+        #expect(Self.cases.count == 9 * 2 * 4 * 3 * 4 * 2 * 2)
+        var mismatches: [String] = []
+        for c in Self.cases {
+            let response = try api(for: c).handle(Self.request(for: c))
+            let expected = Self.oracle(c)
+            let headers = response.headers
+            var wrong: [String] = []
+            if response.status != expected.status { wrong.append("status \(response.status), not \(expected.status)") }
+            if headers.values("Access-Control-Allow-Origin") != (expected.allowOrigin.map { [$0] } ?? []) {
+                wrong.append("Access-Control-Allow-Origin \(headers.values("Access-Control-Allow-Origin")), not \(expected.allowOrigin ?? "none")")
+            }
+            if headers.values("Vary") != (expected.vary.map { [$0] } ?? []) {
+                wrong.append("Vary \(headers.values("Vary")), not \(expected.vary ?? "none")")
+            }
+            if headers.values("Cache-Control") != (expected.cacheControl.map { [$0] } ?? []) {
+                wrong.append("Cache-Control \(headers.values("Cache-Control")), not \(expected.cacheControl ?? "none")")
+            }
+            if (headers["ETag"] != nil) != expected.hasETag { wrong.append("ETag \(headers["ETag"] ?? "none")") }
+            if headers["Access-Control-Allow-Headers"] != expected.allowHeaders {
+                wrong.append("Access-Control-Allow-Headers \(headers["Access-Control-Allow-Headers"] ?? "none")")
+            }
+            let keys = Set(response.object?.keys ?? [String: Any]().keys)
+            if keys != expected.bodyKeys { wrong.append("body keys \(keys.sorted()), not \(expected.bodyKeys.sorted())") }
+            if !wrong.isEmpty { mismatches.append("\(c): " + wrong.joined(separator: "; ")) }
+        }
+        let shown = mismatches.prefix(20).joined(separator: "\n")
+        #expect(mismatches.count == 0, "of \(Self.cases.count), the first 20:\n\(shown)")
+    }
+}
