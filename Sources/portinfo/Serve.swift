@@ -42,7 +42,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Cache-Control max-age of registry answers, in seconds. (env PORTINFO_CACHE_MAX_AGE, default 3600)")
     var cacheMaxAge: Int?
 
-    @Flag(help: "Report this host's listening sockets (/listeners, /free-ports, listeners in /ports answers): they show process names to whoever may ask. (env PORTINFO_REPORT_LOCAL=1; default off)")
+    @Flag(help: "Report this host's listening sockets (/listeners, /free-ports, listeners in /ports answers): they show process names to whoever may ask, so on an address other than loopback it needs --local-token or --local-allow. (env PORTINFO_REPORT_LOCAL=1; default off)")
     var reportLocal = false
 
     @Option(help: "With --report-local: require Authorization: Bearer TOKEN for local-host reports (401 otherwise). Prefer the variable: a flag shows in ps. (env PORTINFO_LOCAL_TOKEN)")
@@ -78,7 +78,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Pending connections the kernel may queue. (env PORTINFO_BACKLOG, default 511)")
     var backlog: Int32?
 
-    @Option(help: "Threads answering requests. (env PORTINFO_WORKER_THREADS, default: one per processor)")
+    @Option(help: "Threads serving connections: reading, writing, and answering what is in memory. (env PORTINFO_WORKER_THREADS, default: one per processor)")
     var workerThreads: Int?
 
     @Option(help: "Longest request line in bytes; longer is 414. (env PORTINFO_MAX_REQUEST_LINE, default 8192)")

@@ -90,7 +90,9 @@ import TestSupport
         #expect(options.count >= 18)
         for variable in ["PORTINFO_HOST", "PORTINFO_PORT", "PORTINFO_DB", "PORTINFO_CSV", "PORTINFO_CORS_ORIGINS",
                          "PORTINFO_MAX_CONNECTIONS", "PORTINFO_HEADER_TIMEOUT", "PORTINFO_IDLE_TIMEOUT",
-                         "PORTINFO_LOG_LEVEL", "PORTINFO_LOG_FORMAT", "PORTINFO_ACCESS_LOG"] {
+                         "PORTINFO_LOG_LEVEL", "PORTINFO_LOG_FORMAT", "PORTINFO_ACCESS_LOG", "PORTINFO_WRITE_TIMEOUT",
+                         "PORTINFO_MAX_CONNECTIONS_PER_CLIENT", "PORTINFO_QUERY_THREADS", "PORTINFO_QUERY_QUEUE",
+                         "PORTINFO_LOCAL_HOSTS", "PORTINFO_EXPOSE_HOST_STATE_TO_ANYONE"] {
             #expect(help.contains(variable), "\(variable)")
         }
     }

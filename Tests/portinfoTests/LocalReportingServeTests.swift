@@ -1,0 +1,151 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// One request on a new connection to `server`, with exactly these header fields (Host included).
+func ask(_ server: ServerProcess, _ target: String, _ headers: [(String, String)], method: String = "GET") throws -> ParsedResponse {
+    let client = try server.client()
+    client.send("\(method) \(target) HTTP/1.1\r\n" + headers.map { "\($0.0): \($0.1)\r\n" }.joined() + "Connection: close\r\n\r\n")
+    return try #require(client.readResponse(headOnly: method == "HEAD"))
+}
+
+extension ParsedResponse {
+    /// Every value of the field `name`, in order.
+    func values(_ name: String) -> [String] {
+        headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
+    }
+
+    var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
+    }
+}
+
+@Suite struct LocalReportingServeTests {
+    static let risk = "which is not loopback, would show this host's processes, users and ports to anyone who can reach it: "
+        + "require a token (PORTINFO_LOCAL_TOKEN, or --local-token), allow only some networks (--local-allow CIDR,...), "
+        + "or listen on loopback (--host 127.0.0.1); to serve them to anyone after all, add --expose-host-state-to-anyone\n"
+
+    @Test(arguments: [(["--host", "::"], [String: String]()), (["--host", "0.0.0.0"], [:]), ([], ["PORTINFO_HOST": "192.0.2.1"]),
+                      ([], [:])])
+    func hostStateOnTheNetworkWithoutATokenOrAllowListRefusesToStart(arguments: [String], environment: [String: String]) throws {
+        let folder = try seededFolder()
+        let result = try run(["serve", "--db", folder.path("new.db"), "--csv", folder.path("traps.csv"), "--report-local"] + arguments,
+                             environment: environment)
+        let host = arguments.last ?? environment["PORTINFO_HOST"] ?? "::"
+        #expect(result.status == 64)
+        #expect(result.error == "portinfo: --report-local on \(host), " + Self.risk)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("new.db")), "refused before seeding")
+    }
+
+    @Test(arguments: [
+        ["--host", "127.0.0.1"], ["--host", "::1"], ["--host", "localhost"], ["--host", "127.0.0.2"],
+        ["--host", "::", "--local-allow", "192.0.2.0/24"], ["--host", "0.0.0.0"],
+    ])
+    func loopbackATokenOrAnAllowListLetItStart(arguments: [String]) throws {
+        let folder = try seededFolder()
+        let token = arguments.contains("0.0.0.0") ? ["PORTINFO_LOCAL_TOKEN": "s3cret"] : [:]
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--access-log", "off"] + arguments,
+                                       environment: token)
+        #expect(!server.startupLog.contains("warning"))
+    }
+
+    @Test func theExplicitFlagStartsItWithAWarning() throws {
+        let folder = try seededFolder()
+        for (arguments, environment) in [(["--expose-host-state-to-anyone"], [String: String]()),
+                                         ([], ["PORTINFO_EXPOSE_HOST_STATE_TO_ANYONE": "1"])] {
+            let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--host", "::"] + arguments,
+                                           environment: environment)
+            #expect(server.startupLog.contains("warning portinfo: [portinfo] --expose-host-state-to-anyone: anyone who reaches :: sees this host's processes, users and ports"))
+        }
+    }
+
+    @Test(arguments: [
+        (["--local-token", "t"], [String: String](), "--local-token (PORTINFO_LOCAL_TOKEN)"),
+        ([], ["PORTINFO_LOCAL_TOKEN": "t"], "--local-token (PORTINFO_LOCAL_TOKEN)"),
+        (["--local-allow", "10.0.0.0/8"], [:], "--local-allow (PORTINFO_LOCAL_ALLOW)"),
+        ([], ["PORTINFO_LOCAL_CORS_ORIGINS": "https://ops.example"], "--local-cors-origins (PORTINFO_LOCAL_CORS_ORIGINS)"),
+        (["--local-hosts", "portinfo.internal"], [:], "--local-hosts (PORTINFO_LOCAL_HOSTS)"),
+        ([], ["PORTINFO_SCAN_MAX_AGE": "0"], "--scan-max-age (PORTINFO_SCAN_MAX_AGE)"),
+        (["--expose-host-state-to-anyone"], [:], "--expose-host-state-to-anyone (PORTINFO_EXPOSE_HOST_STATE_TO_ANYONE)"),
+    ])
+    func aLocalSettingWithoutReportLocalIsAnErrorNamingIt(arguments: [String], environment: [String: String], option: String) throws {
+        let folder = try seededFolder()
+        let result = try run(["serve", "--db", folder.path("registry.db")] + arguments, environment: environment)
+        #expect(result.status == 64)
+        #expect(result.error == "portinfo: \(option) is a setting of local-host reporting, which is off: "
+            + "add --report-local (PORTINFO_REPORT_LOCAL=1), or drop it\n")
+    }
+
+    @Test(arguments: [
+        (["--local-cors-origins", "https://ops.example,*"],
+         "--local-cors-origins (PORTINFO_LOCAL_CORS_ORIGINS) cannot be *: host state goes only to the origins named"),
+        (["--local-hosts", "ok.example,bad name"], "--local-hosts (PORTINFO_LOCAL_HOSTS): 'bad name' is not a host name such as portinfo.example.com"),
+        (["--local-hosts", "[::1]"], "--local-hosts (PORTINFO_LOCAL_HOSTS): '[::1]' is not a host name such as portinfo.example.com"),
+        (["--scan-max-age=-1"], "--scan-max-age (PORTINFO_SCAN_MAX_AGE) must be 0 or more seconds and at most 86400, got -1.0"),
+    ])
+    func badLocalSettingsAreRefusedByName(arguments: [String], message: String) throws {
+        let folder = try seededFolder()
+        let result = try run(["serve", "--db", folder.path("registry.db"), "--host", "127.0.0.1", "--report-local"] + arguments)
+        #expect(result.status == 64)
+        #expect(result.error == "portinfo: \(message)\n")
+    }
+
+    /// The rules of the CORS table, through a real server: a few of its cells.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp")))
+    func hostStateReachesOnlyTheOriginsAllowedThroughARealServer() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--local-cors-origins", "https://ops.example",
+                                        "--access-log", "off"], environment: ["PORTINFO_LOCAL_TOKEN": "s3cret"])
+        let host = ("Host", "127.0.0.1:\(server.port)"), token = ("Authorization", "Bearer s3cret")
+
+        // A foreign page with the right token: the registry answer, for any page, without listeners.
+        let foreign = try ask(server, "/ports/\(server.port)", [host, token, ("Origin", "https://evil.example")])
+        #expect(foreign.status == 200 && foreign.json?["listeners"] == nil)
+        #expect(foreign.values("Access-Control-Allow-Origin") == ["*"])
+        #expect(foreign.values("Vary") == ["Origin, Authorization"])
+        #expect(foreign.header("Cache-Control") == "public, max-age=3600" && foreign.header("ETag") != nil)
+
+        // The ops page with the token: listeners, for that page only, never stored.
+        let ops = try ask(server, "/ports/\(server.port)", [host, token, ("Origin", "https://ops.example")])
+        #expect((ops.json?["listeners"] as? [[String: Any]])?.first?["pid"] as? Int == Int(server.process.processIdentifier))
+        #expect(ops.values("Access-Control-Allow-Origin") == ["https://ops.example"])
+        #expect(ops.header("Cache-Control") == "no-store" && ops.header("ETag") == nil)
+
+        // A refusal of the method says who may read it once.
+        let post = try ask(server, "/listeners", [host, ("Origin", "https://ops.example"), ("Content-Length", "0")], method: "POST")
+        #expect(post.status == 405 && post.values("Access-Control-Allow-Origin") == ["https://ops.example"])
+
+        // The ops page may send the token.
+        let preflight = try ask(server, "/listeners", [host, ("Origin", "https://ops.example"), ("Access-Control-Request-Method", "GET"),
+                                                        ("Access-Control-Request-Headers", "authorization")], method: "OPTIONS")
+        #expect(preflight.status == 204 && preflight.values("Access-Control-Allow-Origin") == ["https://ops.example"])
+        #expect(preflight.header("Access-Control-Allow-Headers") == "If-None-Match, Content-Type, Authorization")
+    }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp")))
+    func withoutATokenARebindingNameIsRefusedThroughARealServer() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--local-hosts", "portinfo.internal",
+                                        "--access-log", "off"])
+        for name in ["127.0.0.1:\(server.port)", "localhost:\(server.port)", "[::1]:\(server.port)", "portinfo.internal"] {
+            #expect(try ask(server, "/listeners", [("Host", name)]).status == 200, "\(name)")
+        }
+        let rebound = try ask(server, "/listeners", [("Host", "attacker.example:\(server.port)")])
+        #expect(rebound.status == 403 && rebound.header("Content-Type") == "application/problem+json")
+        let port = try ask(server, "/ports/\(server.port)", [("Host", "attacker.example")])
+        #expect(port.status == 200 && port.json?["listeners"] == nil)
+    }
+
+    @Test func problemsAndTheRegistryNameNoPathOfTheServers() throws {
+        let folder = try seededFolder()
+        let database = folder.path("registry.db")
+        let server = try ServerProcess(["--db", database, "--access-log", "off"])
+        let registry = try ask(server, "/registry", [("Host", "localhost")])
+        #expect(registry.json?["source"] as? String == "traps.csv")
+        #expect(truncate(database, 0) == 0)
+        let gone = try ask(server, "/services/ftp", [("Host", "localhost")])
+        #expect(gone.status == 503)
+        #expect(!gone.body.contains(folder.url.path) && !gone.body.contains("registry.db"))
+        #expect(!(try ask(server, "/healthz", [("Host", "localhost")])).body.contains(folder.url.path))
+    }
+}
