@@ -176,7 +176,9 @@ public final class PortInfoAPI: Sendable {
         let limit = try Self.integer("limit", in: query, from: 1, to: RegistryStore.maximumSearchLimit)
             ?? RegistryStore.defaultSearchLimit
         let offset = try Self.integer("offset", in: query, from: 0) ?? 0
-        let results = try fromRegistry { try $0.search(text, limit: limit, offset: offset) }
+        let search: SearchQuery
+        do { search = try SearchQuery(text) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
+        let results = try fromRegistry { try $0.search(search, limit: limit, offset: offset) }
         return answerHeaders(format).response(body: APIJSON.searchAnswer(query: text, results: results, format: format), to: request)
     }
 
