@@ -256,8 +256,11 @@ public final class PortInfoAPI: Sendable {
         let limit = try Self.integer("limit", in: query, from: 1, to: RegistryStore.maximumSearchLimit)
             ?? RegistryStore.defaultSearchLimit
         let offset = try Self.integer("offset", in: query, from: 0) ?? 0
+        // The caps are checked here, before any query: a refusal costs no query thread.
+        let search: SearchQuery
+        do { search = try SearchQuery(text) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
         return .slow(context: context, format: format) { [self] () throws(Problem) in
-            let results = try fromRegistry { try $0.search(text, limit: limit, offset: offset) }
+            let results = try fromRegistry { try $0.search(search, limit: limit, offset: offset) }
             return .json(APIJSON.searchAnswer(query: text, results: results, format: format),
                          caching: .registry(format, sharedCaches: true), context: context)
         }

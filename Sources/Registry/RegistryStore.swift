@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One page of full-text search results, best first, and how many there are in all.
 public struct SearchResults: Equatable, Sendable {
@@ -14,6 +8,21 @@ public struct SearchResults: Equatable, Sendable {
 
 /// Read-only queries over a seeded registry database. Prepares its statements when it opens (so a
 /// damaged file fails here, not mid-query), and holds them: keep one store per thread and reuse it.
+///
+/// What each query costs, on the 2026-02 registry (14,499 records, 10,484 search terms; release
+/// build on a shared 2-core box; `RegistryBench DATABASE costs` measures them again):
+/// - `lookup(port:)`: two index searches: the port's own rows (at most 7 share one port), and the
+///   range rows starting at most `widestRange` (828) ports below it (756 range rows in all). 15-20 µs.
+/// - `records(named:)`: one index search, the rows of that name (at most 6). ~20 µs.
+/// - `search`: the count and the page each expand every word over the terms it starts; SearchQuery
+///   caps the words at 8 and the text at 256 bytes, and repeats cost nothing. The page then ranks
+///   every match (at most every record) keeping `limit + offset` of them in the sorter, so no
+///   offset costs more than ranking every match, and decodes at most `limit` (100) records.
+///   Dearest accepted: the letter `s`, 4,958 matches, last page: 23-31 ms; the eight words that
+///   cost most together: 15-22 ms. (Uncapped, 1,000 words took 17-27 s.)
+/// - `serviceNames(for:)`, `unassignedPorts(transport:)`: one scan of every record, an answer of at
+///   most 65,536 entries. 3-5 ms each; the API runs them once, when it starts.
+/// - `metadata()`: one row. ~10 µs.
 public final class RegistryStore {
     /// Search pages hold at most this many records.
     public static let maximumSearchLimit = 100
@@ -89,15 +98,15 @@ public final class RegistryStore {
         return try named.rows(record)
     }
 
-    /// Full-text search over service names, descriptions and notes: every word of `text` must
+    /// Full-text search over service names, descriptions and notes: every word of `query` must
     /// match the start of a word; an exact service name ranks first, then by relevance.
-    public func search(_ text: String, limit: Int = defaultSearchLimit, offset: Int = 0) throws -> SearchResults {
+    public func search(_ query: SearchQuery, limit: Int = defaultSearchLimit, offset: Int = 0) throws -> SearchResults {
         precondition((1...Self.maximumSearchLimit).contains(limit) && offset >= 0, "callers validate limit and offset")
-        guard let query = Self.ftsQuery(text) else { return SearchResults(total: 0, records: []) }
-        try searchCount.bind(query, at: 1)
+        guard let match = query.ftsQuery else { return SearchResults(total: 0, records: []) }
+        try searchCount.bind(match, at: 1)
         let total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
-        try searchPage.bind(query, at: 1)
-        try searchPage.bind(text.lowercased(), at: 2)
+        try searchPage.bind(match, at: 1)
+        try searchPage.bind(query.text.lowercased(), at: 2)
         try searchPage.bind(limit, at: 3)
         try searchPage.bind(offset, at: 4)
         return SearchResults(total: total, records: try searchPage.rows(record))
@@ -143,14 +152,6 @@ public final class RegistryStore {
                              recordCount: $0.int(at: 3), newestIANADate: $0.optionalText(at: 4))
         }).first else { throw RegistryError.incompleteDatabase(path: database.path) }
         return metadata
-    }
-
-    /// The words of `text` as an FTS5 query: each a quoted prefix term, all required. nil when
-    /// `text` has no word characters. Quoting keeps FTS5 syntax (AND, NEAR, `*`, `"`) literal.
-    static func ftsQuery(_ text: String) -> String? {
-        let words = text.split { !($0.isLetter || $0.isNumber) }
-        guard !words.isEmpty else { return nil }
-        return words.map { "\"\($0)\"*" }.joined(separator: " ")
     }
 
     private func record(_ row: Statement) throws -> Record {

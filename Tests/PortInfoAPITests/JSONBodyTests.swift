@@ -83,7 +83,7 @@ import TestSupport
             #expect(APIJSON.portLookup(try store.lookup(port: 63), format: format) == api.get("/ports/63\(query)").body)
             #expect(APIJSON.serviceAnswer(name: "FTP", records: try store.records(named: "FTP"), format: format)
                 == api.get("/services/FTP\(query)").body)
-            #expect(APIJSON.searchAnswer(query: "sun", results: try store.search("sun"), format: format)
+            #expect(APIJSON.searchAnswer(query: "sun", results: try store.search(SearchQuery("sun")), format: format)
                 == api.get("/search?q=sun\(query.isEmpty ? "" : "&pretty")").body)
             #expect(APIJSON.registryMetadata(try store.metadata(), format: format) == api.get("/registry\(query)").body)
         }

@@ -69,6 +69,18 @@ import TestSupport
         #expect(response.detail == detail)
     }
 
+    @Test func searchesPastTheCapsAre400sNamingTheLimitAndTheEdgesAreSearched() throws {
+        let (api, _) = try trapsAPI()
+        let nine = api.get("/search?q=a+b+c+d+e+f+g+h+i")
+        #expect(nine.status == 400 && nine.problemType == "https://portinfo.invalid/problems/invalid-parameter")
+        #expect(nine.detail == "query parameter 'q': the query has 9 distinct words; at most 8 are searched: use fewer words")
+        #expect(api.get("/search?q=a+b+c+d+e+f+g+h").status == 200)
+        let long = api.get("/search?q=" + String(repeating: "x", count: 257))
+        #expect(long.status == 400)
+        #expect(long.detail == "query parameter 'q': the query is 257 bytes long; at most 256 are searched: use fewer or shorter words")
+        #expect(api.get("/search?q=" + String(repeating: "x", count: 256)).status == 200)
+    }
+
     @Test func aValueThatIsNotPercentEncodedUTF8IsA400() throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/search?q=caf%E9")

@@ -50,7 +50,8 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
         #expect(sink.next()?.response.status == 200)
         let inline = [stranger, localRequest("/registry"), localRequest("/healthz"), localRequest("/openapi.yaml"),
                       localRequest("/metrics"), localRequest("*"), localRequest("/nowhere"), localRequest("/ports/abc"),
-                      localRequest("/search"), localRequest("/search?q=ftp&limit=0"), localRequest("/services/"),
+                      localRequest("/search"), localRequest("/search?q=ftp&limit=0"),
+                      localRequest("/search?q=a+b+c+d+e+f+g+h+i"), localRequest("/services/"),
                       localRequest("/listeners?port=x"), localRequest("/listeners", headers: [("Host", "rebound.example")])]
         for request in inline {
             #expect(api.handle(request, responder) != nil, "\(request.target)")

@@ -53,16 +53,16 @@ func trapsStore() throws -> (RegistryStore, TemporaryDirectory) {
 
     @Test func searchRanksAnExactNameFirstAndPages() throws {
         let (store, _) = try trapsStore()
-        let whois = try store.search("whois")
+        let whois = try store.search(SearchQuery("whois"))
         #expect(whois.total == 2)
-        let ipc = try store.search("IPC")
+        let ipc = try store.search(SearchQuery("IPC"))
         #expect(ipc.records.map(\.service) == ["ipcserver", "ipcserver"])
-        #expect(try store.search("ipcserver").records.first?.service == "ipcserver")
-        #expect(try store.search("historic discovery").records.map(\.service) == ["whois++"])
-        let paged = try store.search("sun", limit: 1, offset: 1)
+        #expect(try store.search(SearchQuery("ipcserver")).records.first?.service == "ipcserver")
+        #expect(try store.search(SearchQuery("historic discovery")).records.map(\.service) == ["whois++"])
+        let paged = try store.search(SearchQuery("sun"), limit: 1, offset: 1)
         #expect(paged.total == 2 && paged.records.count == 1 && paged.records[0].transport == .udp)
-        #expect(try store.search("\" OR NEAR( * ").total == 0)
-        #expect(try store.search("+++").total == 0)
+        #expect(try store.search(SearchQuery("\" OR NEAR( * ")).total == 0)
+        #expect(try store.search(SearchQuery("+++")).total == 0)
     }
 
     @Test func refusesMissingAndForeignDatabases() throws {
@@ -101,8 +101,21 @@ func trapsStore() throws -> (RegistryStore, TemporaryDirectory) {
         #expect(try store.lookup(port: 6001).records.contains { $0.service == "x11" && $0.ports == Record.Ports(first: 6000, last: 6063) })
         #expect(Set(try store.lookup(port: 63).records.compactMap(\.service)).isSuperset(of: ["whoispp", "whois++"]))
         #expect(try store.lookup(port: 50000).records.isEmpty)
-        let search = try store.search("sql", limit: 5)
+        let search = try store.search(SearchQuery("sql"), limit: 5)
         #expect(search.total > 5 && search.records.count == 5)
+    }
+
+    @Test func theDearestSearchesAcceptedTakeMillisecondsNotSeconds() throws {
+        let store = try RegistryStore(path: Self.database)
+        // The commonest initial letter on its last page, the eight words dearest together, and the
+        // longest text of one word repeated (each repeat an extra ranked term, were it searched).
+        let repeated = String(repeating: "s ", count: SearchQuery.maximumTextBytes / 2)
+        for (text, offset) in [("s", 4_900), ("s a d t c i for use", 0), (repeated, 0)] {
+            let started = ContinuousClock.now
+            let results = try store.search(SearchQuery(text), limit: RegistryStore.maximumSearchLimit, offset: offset)
+            #expect(results.total > 0)
+            #expect(ContinuousClock.now - started < .seconds(1), "'\(text)' offset \(offset)")
+        }
     }
 
     @Test func everyRecordRoundTripsFromCSVThroughSQLite() throws {
