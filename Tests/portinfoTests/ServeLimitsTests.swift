@@ -26,6 +26,9 @@ import TestSupport
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off", "--query-threads", "1",
                                         "--query-queue", "1", "--write-timeout", "0.001", "--max-connections-per-client", "1"])
         #expect(try ask(server, "/services/ftp", [("Host", "localhost")]).status == 200)
+        let largest = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off", "--query-threads", "256",
+                                         "--write-timeout", "86400", "--idle-timeout", "86400"])
+        #expect(try ask(largest, "/search?q=sun", [("Host", "localhost")]).status == 200)
     }
 
     @Test func theConnectionsOfOneClientAreCapped() throws {
