@@ -2,6 +2,7 @@ import Foundation
 @testable import PortInfoAPI
 import Synchronization
 import Testing
+import TestSupport
 
 @Suite struct QueryThreadPoolTests {
     /// The name the kernel has for the calling thread.
@@ -53,8 +54,15 @@ import Testing
         for _ in 0..<7 { #expect(finished.wait(timeout: .now() + 10) == .success) }
     }
 
-    @Test func theSizeIsAtLeastOneOfEach() throws {
-        #expect(QueryThreadPool.defaultThreadCount >= 2)
+    @Test func byDefaultTwoThreadsAProcessorAndRoomFor1024() throws {
+        #expect(QueryThreadPool.defaultThreadCount == 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         #expect(QueryThreadPool.defaultQueueLength == 1024)
+        let folder = TemporaryDirectory()
+        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: try seededDatabase(trapsCSV, in: folder)))
+        #expect(api.configuration.queryThreads == QueryThreadPool.defaultThreadCount)
+        #expect(throws: PortInfoAPIError.invalidQueryPoolSize(threads: 0, queueLength: 1)) {
+            try PortInfoAPI(configuration: APIConfiguration(databasePath: try seededDatabase(trapsCSV, in: folder, name: "b.db"), queryThreads: 0,
+                                                            queryQueueLength: 1))
+        }
     }
 }
