@@ -132,7 +132,7 @@ func get(_ target: String = "/", extra: String = "") -> String {
          "both Transfer-Encoding and Content-Length: the body's length is ambiguous"),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400, "Content-Length values differ"),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd", 400, "Content-Length values differ"),
-        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400, "Content-Length '-1' is not a number"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400, "Content-Length '-1' is not a number of bytes"),
         ("GET / HTTP/1.x\r\nHost: h\r\n\r\n", 400, "the HTTP version must look like HTTP/1.1"),
         ("GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "this server speaks HTTP/1.0 and HTTP/1.1, not HTTP/2.0"),
         ("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\u{1}b\r\n\r\n", 400, "the value of X-A has a control character"),
