@@ -11,7 +11,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     let remoteAddress: String
     /// False for a connection that was turned away at once (it only writes its refusal).
     let isServed: Bool
-    private unowned let worker: IOWorker
+    private let worker: IOWorker
     private let services: HTTPServices
     private var lifecycle: ConnectionLifecycle
     /// What the epoll set watches for this socket.

@@ -88,20 +88,16 @@ struct HTTPRequestParser {
                 try parseRequestLine(line)
                 phase = .headers
             case .headers:
-                guard let line = try nextLine(bytes, consumed: &consumed, limit: limits.maxHeaderSectionSize - headerBytes,
-                                              countingLineEnd: true, orFail: headerSectionTooLarge)
-                else { return .needMore }
-                headerBytes += line.size
-                if line.text.isEmpty {
+                guard let line = try nextHeaderSectionLine(bytes, consumed: &consumed) else { return .needMore }
+                if line.isEmpty {
                     if let result = try finishHead() { return result }
                 } else {
-                    try parseField(line.text)
+                    try parseField(line)
                 }
             case let .body(remaining):
-                let taken = min(remaining, bytes.count - consumed)
-                consumed += taken
-                guard taken == remaining else {
-                    phase = .body(remaining: remaining - taken)
+                let left = Self.skip(remaining, of: bytes, consumed: &consumed)
+                guard left == 0 else {
+                    phase = .body(remaining: left)
                     return .needMore
                 }
                 return finishRequest()
@@ -113,25 +109,18 @@ struct HTTPRequestParser {
                 bodyBytes += size
                 phase = size == 0 ? .trailers : .chunkData(remaining: size)
             case let .chunkData(remaining):
-                let taken = min(remaining, bytes.count - consumed)
-                consumed += taken
-                guard taken == remaining else {
-                    phase = .chunkData(remaining: remaining - taken)
-                    return .needMore
-                }
-                phase = .chunkDataEnd
+                let left = Self.skip(remaining, of: bytes, consumed: &consumed)
+                phase = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
+                if left > 0 { return .needMore }
             case .chunkDataEnd:
                 let overrun = HTTPParseError(status: 400, detail: "a chunk is longer than its size says")
                 guard let line = try nextLine(bytes, consumed: &consumed, limit: 0, orFail: overrun) else { return .needMore }
                 guard line.text.isEmpty else { throw overrun }
                 phase = .chunkSize
             case .trailers:
-                guard let line = try nextLine(bytes, consumed: &consumed, limit: limits.maxHeaderSectionSize - headerBytes,
-                                              countingLineEnd: true, orFail: headerSectionTooLarge)
-                else { return .needMore }
-                headerBytes += line.size
-                if line.text.isEmpty { return finishRequest() }
-                _ = try FieldLine(line.text) // trailers are checked like fields, then dropped
+                guard let line = try nextHeaderSectionLine(bytes, consumed: &consumed) else { return .needMore }
+                if line.isEmpty { return finishRequest() }
+                _ = try FieldLine(line) // trailers are checked like fields, then dropped
             case .failed:
                 return .needMore
             }
@@ -140,8 +129,22 @@ struct HTTPRequestParser {
 
     // MARK: Lines
 
-    private var headerSectionTooLarge: HTTPParseError {
-        HTTPParseError(status: 431, detail: "the header section is larger than \(limits.maxHeaderSectionSize) bytes")
+    /// The next line of the header section (or of the trailers), counted against its limit.
+    private mutating func nextHeaderSectionLine(_ bytes: UnsafeRawBufferPointer,
+                                                consumed: inout Int) throws(HTTPParseError) -> UnsafeRawBufferPointer? {
+        let tooLarge = HTTPParseError(status: 431, detail: "the header section is larger than \(limits.maxHeaderSectionSize) bytes")
+        guard let line = try nextLine(bytes, consumed: &consumed, limit: limits.maxHeaderSectionSize - headerBytes,
+                                      countingLineEnd: true, orFail: tooLarge)
+        else { return nil }
+        headerBytes += line.size
+        return line.text
+    }
+
+    /// Consumes up to `remaining` bytes of a body, which are dropped: how many are still to come.
+    private static func skip(_ remaining: Int, of bytes: UnsafeRawBufferPointer, consumed: inout Int) -> Int {
+        let taken = min(remaining, bytes.count - consumed)
+        consumed += taken
+        return remaining - taken
     }
 
     /// The next whole line without its line end, consuming it, and the bytes it took with its

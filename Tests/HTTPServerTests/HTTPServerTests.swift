@@ -19,14 +19,21 @@ final class TestServer {
     let server: HTTPServer
     var port: Int { server.port }
 
-    init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", accessLog: Logger? = nil,
-         observer: (any HTTPServerObserver)? = nil, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echo) throws {
+    convenience init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", accessLog: Logger? = nil,
+                     observer: (any HTTPServerObserver)? = nil, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echo) throws {
+        try self.init(limits: limits, host: host, accessLog: accessLog, observer: observer, answering: { request, _ in handler(request) })
+    }
+
+    /// With a handler that may answer later, through its responder.
+    init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", workerThreads: Int = 2, accessLog: Logger? = nil,
+         observer: (any HTTPServerObserver)? = nil, answering handler: @escaping HTTPHandler) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = 0
         configuration.limits = limits
+        configuration.workerThreads = workerThreads
         server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), accessLog: accessLog,
-                                observer: observer, handler: { request, _ in handler(request) })
+                                observer: observer, handler: handler)
         server.start()
     }
 

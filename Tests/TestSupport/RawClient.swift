@@ -5,7 +5,7 @@ public struct ConnectError: Error, CustomStringConvertible {
 }
 
 /// A test client on a plain TCP socket, so tests can send exactly the bytes they mean.
-public final class RawClient {
+public final class RawClient: @unchecked Sendable {
     let descriptor: Int32
 
     /// Connects to `host` (127.0.0.1 or ::1) on `port`; reads time out after `timeout` seconds.
@@ -57,6 +57,13 @@ public final class RawClient {
             if sent <= 0 { return }
             offset += sent
         }
+    }
+
+    /// Makes the socket's receive buffer as small as the kernel allows: a client that reads
+    /// nothing then holds little of what the server sends.
+    public func shrinkReceiveBuffer() {
+        var size: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     }
 
     /// Sends one byte at a time, each in its own segment.
