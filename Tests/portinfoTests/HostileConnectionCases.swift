@@ -7,7 +7,6 @@ extension HostileCase {
         typealias R = HostileRequests
         let twoRequests = R.get("/ports/600") + R.get("/healthz")
         let byteByByte = Array(R.get("/ports/600").utf8).map { [$0] }
-        let slowPieces = Array(R.get("/ports/600").utf8).map { [$0] }.prefix(15)
         return [
             // Expect
             HostileCase("Expect: 100-continue with a body gets 100 Continue before the answer",
@@ -82,7 +81,7 @@ extension HostileCase {
             HostileCase("a header section that stops arriving is 408 at the header timeout, then closed",
                         "GET /ports/600 HTTP/1.1\r\nHost: t\r\n", .refused(408), on: .shortTimeouts),
             HostileCase("a header section trickled in past the header timeout is 408: the timeout counts from its first byte",
-                        sending: .pieces(Array(slowPieces), pause: .milliseconds(100)), .refused(408), on: .shortTimeouts),
+                        sending: .pieces(Array(byteByByte.prefix(15)), pause: .milliseconds(100)), .refused(408), on: .shortTimeouts),
             HostileCase("a connection that never sends is closed at the idle timeout, with no answer",
                         sending: .whole([]), .closedWithoutAnswer, on: .shortTimeouts),
         ]

@@ -18,6 +18,21 @@ enum HostileRequests {
         chunked("\(line)\r\nhello\r\n0\r\n\r\n")
     }
 
+    /// `get600` with this Content-Length value and a body of "hello" (or `body`).
+    static func contentLength(_ value: String, body: String = "hello") -> String {
+        get600("Content-Length: \(value)\r\n", body: body)
+    }
+
+    /// `get600` with this Transfer-Encoding value and an empty chunked body.
+    static func transferEncoding(_ value: String) -> String {
+        get600("Transfer-Encoding: \(value)\r\n", body: "0\r\n\r\n")
+    }
+
+    /// GET /ports/600 as this HTTP version.
+    static func version(_ version: String) -> String {
+        get("/ports/600", version: version)
+    }
+
     /// `get600` with a body of `count` bytes and its Content-Length.
     static func withBody(of count: Int) -> String {
         get600("Content-Length: \(count)\r\n", body: String(repeating: "b", count: count))
