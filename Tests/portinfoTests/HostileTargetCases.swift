@@ -43,8 +43,8 @@ extension HostileCase {
                         "OPTIONS * HTTP/1.1\r\nHost: t\r\n\r\n",
                         Expected(answers: [Answer(status: 200, fields: R.allowed, body: .unchecked)], afterwards: .keptAlive)),
             HostileCase("GET * is refused: the asterisk form is for OPTIONS", R.get("*"), .refused(400)),
-            HostileCase("CONNECT h:443 (authority form) is 405 with Allow: this server is no tunnel",
-                        "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n", .refused(405, fields: R.allowed)),
+            HostileCase("CONNECT h:443 (authority form) is 501: this server is no proxy",
+                        "CONNECT h:443 HTTP/1.1\r\nHost: h:443\r\n\r\n", .refused(501)),
             HostileCase("GET h:443 is refused: the authority form is for CONNECT", R.get("h:443"), .refused(400)),
             HostileCase("a target that is neither a path nor a URI is refused", R.get("ports/600"), .refused(400)),
         ]
