@@ -8,12 +8,14 @@ public struct ConnectError: Error, CustomStringConvertible {
 public final class RawClient {
     let descriptor: Int32
 
-    /// Connects to `host` (127.0.0.1 or ::1) on `port`; reads time out after `timeout` seconds.
+    /// Connects to `host` (127.0.0.1 or ::1) on `port`; reads, and writes the server does not
+    /// take, time out after `timeout` seconds.
     public init(port: Int, host: String = "127.0.0.1", timeout: Double = 5) throws {
         let ipv6 = host.contains(":")
         descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         let status: Int32
         if ipv6 {
             var address = sockaddr_in6()
@@ -94,6 +96,27 @@ public final class RawClient {
     public func isClosedByServer() -> Bool {
         var byte: UInt8 = 0
         return recv(descriptor, &byte, 1, 0) == 0
+    }
+
+    /// Whether something waits to be read (data, or the end of the connection), without waiting.
+    public func hasInput() -> Bool {
+        var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&watched, 1, 0) == 1
+    }
+
+    /// Reads and drops everything until the connection ends or a read times out: the bytes read,
+    /// and whether the server ended it (closed or reset) rather than the read timing out.
+    public func drain() -> (bytes: Int, endedByServer: Bool) {
+        var total = 0
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(descriptor, &chunk, chunk.count, 0)
+            if count > 0 {
+                total += count
+            } else {
+                return (total, count == 0 || errno == ECONNRESET)
+            }
+        }
     }
 }
 
