@@ -46,13 +46,10 @@ def largest_accepted(port, over_cap, timeout):
     return low
 
 
-class LoopingClient:
-    """Sends `targets` in turn on one kept-alive connection (a new one when the server closes
-    it), each after the answer to the last, until stopped; counts answers by status."""
+class Attacker:
+    """A client on a thread of its own, attacking (its `_run`) from `start()` until `stop()`."""
 
-    def __init__(self, port, targets):
-        self.port, self.targets = port, targets
-        self.statuses, self.seconds, self.unanswered = {}, {target: [] for target in targets}, 0
+    def __init__(self):
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -63,6 +60,16 @@ class LoopingClient:
     def stop(self):
         self._stop.set()
         self._thread.join()
+
+
+class LoopingClient(Attacker):
+    """Sends `targets` in turn on one kept-alive connection (a new one when the server closes
+    it), each after the answer to the last, until stopped; counts answers by status."""
+
+    def __init__(self, port, targets):
+        super().__init__()
+        self.port, self.targets = port, targets
+        self.statuses, self.seconds, self.unanswered = {}, {target: [] for target in targets}, 0
 
     def _run(self):
         connection, reader, turn = None, None, 0
@@ -107,23 +114,14 @@ class LoopingClient:
             connection.close()
 
 
-class PipeliningClient:
+class PipeliningClient(Attacker):
     """Writes `depth` copies of one request at once on one connection, reads their answers,
     and again, until stopped."""
 
     def __init__(self, port, target, depth):
+        super().__init__()
         self.port, self.batch, self.depth = port, request_bytes(target) * depth, depth
         self.answered, self.batches, self.statuses = 0, [], {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def start(self):
-        self._thread.start()
-        return self
-
-    def stop(self):
-        self._stop.set()
-        self._thread.join()
 
     def _run(self):
         while not self._stop.is_set():
