@@ -3,6 +3,17 @@ responses parsed incrementally from whatever arrives (pipelined ones too)."""
 import socket
 import time
 
+# The server caps the connections one client address may hold (256 by default). Load that plays
+# many clients spreads its connections over loopback addresses, this many from each, and leaves
+# 127.0.0.1 to the probes that play an ordinary client.
+CONNECTIONS_PER_SOURCE = 100
+
+
+def source_address(index):
+    """Where the `index`th of many clients connects from: 127.0.1.1 for the first hundred,
+    127.0.1.2 for the next hundred, and so on (the whole of 127/8 is this host)."""
+    return f"127.0.1.{1 + index // CONNECTIONS_PER_SOURCE}"
+
 
 def request_bytes(target, method="GET", headers=(), close=False):
     lines = [f"{method} {target} HTTP/1.1", "Host: abuse"] + [f"{name}: {value}" for name, value in headers]

@@ -51,7 +51,7 @@ def main():
     else:
         goals.check(False, "write timeout", "portinfo serve has no --write-timeout option", f"--write-timeout {WRITE_TIMEOUT} accepted")
 
-    with Server(arguments.binary, arguments.db, *options, connections_per_client=1000) as server:
+    with Server(arguments.binary, arguments.db, *options) as server:
         exchange(server.port, "/openapi.yaml", timeout=5)
         time.sleep(0.3)
         rss_before = server.rss_kb()

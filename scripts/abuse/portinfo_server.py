@@ -43,13 +43,10 @@ def raise_descriptor_limit(count):
 class Server:
     """Starts `portinfo serve --db DB --host 127.0.0.1 --port 0 OPTIONS…` and waits for its
     startup line. `descriptors` sets its soft and hard descriptor limits (serve lifts the soft one
-    to the hard one, so both must be set to hold it there). `connections_per_client` raises the
-    per-address connection cap where the server has one: every load client here is 127.0.0.1."""
+    to the hard one, so both must be set to hold it there)."""
 
-    def __init__(self, binary, db, *options, descriptors=None, connections_per_client=None):
+    def __init__(self, binary, db, *options, descriptors=None):
         arguments = [binary, "serve", "--db", db, "--host", "127.0.0.1", "--port", "0", *options]
-        if connections_per_client and supports(binary, "--max-connections-per-client"):
-            arguments += ["--max-connections-per-client", str(connections_per_client)]
 
         def limit_descriptors():
             if descriptors:

@@ -1,4 +1,4 @@
-"""Slow-loris: 500 connections each send a request line and Host, then one more header byte a
+"""Slow-loris: 500 connections (from five loopback addresses, under the per-client cap) each send a request line and Host, then one more header byte a
 second, never finishing. Goals: meanwhile an ordinary request's p99 stays < 10 ms; every one of
 them is answered 408 and closed at the header timeout (a short --header-timeout here), not
 before it and not long after, and without a reset (a byte that arrives as the server closes must
@@ -8,6 +8,7 @@ import socket
 import time
 
 from goals import Goals
+from http_wire import source_address
 from latency_prober import LatencyProber
 from portinfo_server import Server, check_arguments, raise_descriptor_limit
 
@@ -23,13 +24,12 @@ def main():
     header_timeout = 2 if arguments.ci else 5
     goals = Goals("slow-loris")
     raise_descriptor_limit(CONNECTIONS + 256)
-    with Server(arguments.binary, arguments.db, "--access-log", "off", "--header-timeout", str(header_timeout),
-                connections_per_client=CONNECTIONS + 100) as server:
+    with Server(arguments.binary, arguments.db, "--access-log", "off", "--header-timeout", str(header_timeout)) as server:
         prober = LatencyProber(server.port, ["/ports/600", "/healthz"], interval=0.01).start()
         selector = selectors.DefaultSelector()
         started = {}  # connection -> when its first byte went
-        for _ in range(CONNECTIONS):
-            connection = socket.create_connection(("127.0.0.1", server.port))
+        for index in range(CONNECTIONS):
+            connection = socket.create_connection(("127.0.0.1", server.port), source_address=(source_address(index), 0))
             connection.sendall(OPENING)
             started[connection] = time.monotonic()
             connection.setblocking(False)

@@ -159,7 +159,7 @@ def main():
     search_timeout = 10 if arguments.ci else 120
     goals = Goals("worst-case searches vs latency")
 
-    with Server(arguments.binary, arguments.db, "--access-log", "off", connections_per_client=1000) as server:
+    with Server(arguments.binary, arguments.db, "--access-log", "off") as server:
         exchange(server.port, "/ports/600", timeout=5)  # into the answer cache
         over_cap = same_word(OVER_CAP_WORDS)
         response, seconds, problem = exchange(server.port, over_cap, search_timeout)
@@ -178,7 +178,7 @@ def main():
                 if seconds > costliest_seconds:
                     costliest, costliest_seconds = candidate, seconds
 
-    with Server(arguments.binary, arguments.db, "--access-log", "off", connections_per_client=1000) as server:
+    with Server(arguments.binary, arguments.db, "--access-log", "off") as server:
         exchange(server.port, "/ports/600", timeout=5)
         targets = [costliest, over_cap] if costliest != over_cap else [over_cap]
         attackers = [LoopingClient(server.port, targets).start() for _ in range(2)]
@@ -199,7 +199,7 @@ def main():
             goals.figure(f"attackers' {target.count('+') + 1}-word searches", summary(sum((a.seconds[target] for a in attackers), [])))
         goals.figure("server CPU over the phase", f"{server.cpu_seconds():.1f} s")
 
-    with Server(arguments.binary, arguments.db, "--access-log", "off", connections_per_client=1000) as server:
+    with Server(arguments.binary, arguments.db, "--access-log", "off") as server:
         exchange(server.port, "/ports/600", timeout=5)
         pipeliner = PipeliningClient(server.port, "/search?q=a&limit=100", PIPELINED_SEARCHES).start()
         time.sleep(0.2)
