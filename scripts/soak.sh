@@ -41,6 +41,7 @@ cleanup() {
 trap cleanup EXIT
 "$binary" seed --csv "$csv" --db "$work/registry.db" >/dev/null
 
+: >"$work/server.log" # there before the server writes it, for the wait below
 # Every client here is 127.0.0.1, and at most about 120 connections are open at once: under the
 # server's per-client cap (256).
 "$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port 0 --access-log off --shutdown-grace "$grace" \
