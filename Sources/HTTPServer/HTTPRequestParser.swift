@@ -227,6 +227,9 @@ struct HTTPRequestParser {
         let firstSpace = line.firstIndex(of: UInt8(ascii: " "))!
         let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " "))!
         method = String(decoding: line[..<firstSpace], as: UTF8.self)
+        if method == "CONNECT" {
+            throw HTTPParseError(status: 501, detail: "this server is no proxy: CONNECT is not supported")
+        }
         target = String(decoding: line[(firstSpace + 1)..<secondSpace], as: UTF8.self)
         let versionBytes = line[(secondSpace + 1)...]
         if let path = Self.pathOfAbsoluteForm(target) {
@@ -443,6 +446,9 @@ private struct FramingFields {
             let codings = transferEncodings.flatMap(HTTPSyntax.commaSeparated)
             guard let last = codings.last, last.caseInsensitiveEquals("chunked") else {
                 throw HTTPParseError(status: 400, detail: "the last transfer coding must be chunked")
+            }
+            guard codings.dropLast().allSatisfy({ !$0.caseInsensitiveEquals("chunked") }) else {
+                throw HTTPParseError(status: 400, detail: "chunked is applied more than once (RFC 9112 §7)")
             }
             guard codings.count == 1 else {
                 throw HTTPParseError(status: 501, detail: "transfer codings other than chunked are not supported")

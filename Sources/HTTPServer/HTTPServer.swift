@@ -48,7 +48,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Refused connections kept open at once to write their 503 and linger; past this many a
     /// refusal is written and closed at once, so turning clients away cannot itself exhaust
     /// the server's descriptors.
-    static let maxLingeringRefusals = 256
+    static let maxLingeringRefusals = 1024
 
     private struct State {
         var open = 0
@@ -179,6 +179,12 @@ public final class HTTPServer: @unchecked Sendable {
                 HTTPResponseWriter.write(refusal, headOnly: false, close: true, keepAliveHTTP10: false,
                                          dateField: date.field(at: time(nil)), into: &bytes)
                 _ = bytes.withUnsafeBytes { socket.write($0) }
+                // What the client sent already is read first: closing on unread input would
+                // reset the connection, and the client might lose the answer.
+                socket.shutDownWriting()
+                withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { buffer in
+                    while case .bytes = socket.read(into: buffer) {}
+                }
                 socket.close()
             }
         }
