@@ -23,6 +23,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// Stopped by the statement budget (nothing else here interrupts a statement).
     var wasInterrupted: Bool { code == SQLITE_INTERRUPT }
 
+    /// The file is damaged (SQLITE_CORRUPT in any of its extended forms, or not a database at all).
+    var isCorruption: Bool { code & 0xFF == SQLITE_CORRUPT || code == SQLITE_NOTADB }
+
     public var description: String {
         guard let sql else { return "SQLite error \(code): \(message)" }
         return "SQLite error \(code): \(message) (in: \(sql))"
