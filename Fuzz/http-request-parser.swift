@@ -16,7 +16,7 @@
 
 /// What the parser answers with when it refuses a request; a status outside these is a finding
 /// (or a new refusal the parser learnt, to be added here).
-let knownFailureStatuses: Set<Int> = [400, 408, 413, 414, 417, 431, 501, 505]
+let knownFailureStatuses: Set<Int> = [400, 413, 414, 417, 431, 501, 505]
 
 /// Small enough for 4 KiB inputs to cross each limit.
 let smallLimits: HTTPLimits = {
