@@ -30,9 +30,9 @@ let smallLimits: HTTPLimits = {
 
 let remoteAddress = "192.0.2.1"
 
-/// One result of the parser, comparable: a request with everything it carries, a failure, or a
-/// result this harness does not know (compared by its description, so a case added to the parser
-/// is still checked for consistency).
+/// One result of the parser, comparable: a request with everything it carries, a failure, or
+/// any other result (`.continueExpected`, and whatever case the parser gains later), compared by
+/// its description so that it too must come at the same point however the bytes are split.
 enum Outcome: Equatable, CustomStringConvertible {
     case request(method: String, target: String, version: String, fields: [String], remoteAddress: String, keepAlive: Bool)
     case failure(status: Int, detail: String)
