@@ -65,6 +65,11 @@ let package = Package(
             dependencies: ["Registry"],
             path: "Benchmarks/RegistryBench"
         ),
+        .executableTarget(
+            name: "LoadGenerator",
+            dependencies: ["CLinux"],
+            path: "Benchmarks/LoadGenerator"
+        ),
         .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),

@@ -1,6 +1,7 @@
 // Linux interfaces that Glibc's Swift module leaves out.
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/timerfd.h>
 
 // A GNU extension, declared only under _GNU_SOURCE: accept with SOCK_NONBLOCK | SOCK_CLOEXEC
 // in one call.

@@ -67,8 +67,8 @@ struct ConnectionLifecycle {
     private var ending = Ending.no
     /// The client has sent all it will.
     private var inputEnded = false
-    /// The server is stopping: answer what has arrived, then end.
-    private var stopping = false
+    /// The server is stopping: answer what has arrived, then end; while idle, end at this time.
+    private var stoppingIdleUntil: ContinuousClock.Instant?
     /// A refusal made outside `nextAction` (a timeout), for it to report.
     private var unreportedRefusal: HTTPParseError?
 
@@ -122,7 +122,8 @@ struct ConnectionLifecycle {
         guard let request = answering else { preconditionFailure("an answer with no request being answered") }
         answering = nil
         guard ending == .no else { return } // the connection ended while the application worked
-        let serverEnds = requestsAnswered >= limits.maxRequestsPerConnection || (stopping && input.isEmpty && parser.isBetweenRequests)
+        let serverEnds = requestsAnswered >= limits.maxRequestsPerConnection
+            || (stoppingIdleUntil != nil && input.isEmpty && parser.isBetweenRequests)
         let last = !request.keepAlive || serverEnds
         // A client that asked to close sends nothing more, unless it already has.
         if last { ending = .afterOutput(linger: serverEnds || !input.isEmpty) }
@@ -151,9 +152,11 @@ struct ConnectionLifecycle {
     }
 
     /// The server is stopping: requests that have arrived are answered, the last with
-    /// `Connection: close`, and an idle connection ends now.
-    mutating func shutDown() {
-        stopping = true
+    /// `Connection: close`; an idle connection waits `shutdownIdleWait` for a request that may
+    /// already be on its way, then ends.
+    mutating func shutDown(at time: EventTime) {
+        guard stoppingIdleUntil == nil else { return }
+        stoppingIdleUntil = time.instant + limits.shutdownIdleWait
     }
 
     /// Ends the connection now, whatever it is doing.
@@ -183,7 +186,8 @@ struct ConnectionLifecycle {
             unreportedRefusal = refusal
             // A client too slow to send may be too slow to read: it gets one try at the answer.
             ending = .afterOneWrite
-        } else if idle, requestStartedAt == nil, output.isEmpty, now >= lastActivity + limits.idleTimeout {
+        } else if idle, requestStartedAt == nil, output.isEmpty,
+                  now >= lastActivity + limits.idleTimeout || now >= stoppingIdleUntil ?? .distantFuture {
             ending = .afterOutput(linger: true)
         }
     }
@@ -241,9 +245,9 @@ struct ConnectionLifecycle {
             case .needMore:
                 let betweenRequests = input.isEmpty && parser.isBetweenRequests
                 if !betweenRequests && requestStartedAt == nil { requestStartedAt = time.instant }
-                // The client sent all it will (a request cut short gets no answer), or the server stops.
-                if inputEnded || (stopping && betweenRequests) {
-                    ending = .afterOutput(linger: !inputEnded)
+                // The client sent all it will: a request cut short gets no answer.
+                if inputEnded {
+                    ending = .afterOutput(linger: false)
                     continue
                 }
                 return .wait
@@ -275,7 +279,8 @@ struct ConnectionLifecycle {
         }
         var deadline = writeStalledSince.map { $0 + limits.writeTimeout }
         if answering == nil, ending == .no {
-            let own = requestStartedAt.map { $0 + limits.headerTimeout } ?? (output.isEmpty ? lastActivity + limits.idleTimeout : nil)
+            let idleUntil = min(lastActivity + limits.idleTimeout, stoppingIdleUntil ?? .distantFuture)
+            let own = requestStartedAt.map { $0 + limits.headerTimeout } ?? (output.isEmpty ? idleUntil : nil)
             if let own { deadline = deadline.map { min($0, own) } ?? own }
         }
         return deadline
@@ -286,4 +291,9 @@ struct ConnectionLifecycle {
 
     /// Whether nothing is under way: no request arriving or being answered, no output waiting.
     var isIdle: Bool { answering == nil && output.isEmpty && input.isEmpty && parser.isBetweenRequests }
+}
+
+private extension ContinuousClock.Instant {
+    /// Later than any deadline a connection has.
+    static let distantFuture = ContinuousClock.now + .seconds(100 * 365 * 24 * 3600)
 }

@@ -61,7 +61,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     }
 
     func shutDown(at time: EventTime) {
-        lifecycle.shutDown()
+        lifecycle.shutDown(at: time)
         run(at: time)
     }
 
@@ -121,7 +121,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
                         with response: HTTPResponse, at time: EventTime) {
         answering = nil
         // The server may have begun stopping while the application worked: this answer says so.
-        if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown() }
+        if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown(at: time) }
         lifecycle.answered(response, at: time)
         guard let accessLog = services.accessLog else { return }
         let elapsed = (ContinuousClock.now - request.started).components

@@ -224,21 +224,31 @@ let request = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
 
     @Test func stoppingEndsAnIdleConnectionAndMarksTheLastAnswer() {
         var idle = LifecycleDriver()
-        idle.lifecycle.shutDown()
+        idle.lifecycle.shutDown(at: idle.time)
         idle.run()
+        #expect(!idle.shutDownSent, "a request may be on its way")
+        idle.advance(by: HTTPLimits().shutdownIdleWait)
         #expect(idle.shutDownSent)
+
+        var late = LifecycleDriver()
+        late.lifecycle.shutDown(at: late.time)
+        late.run()
+        late.advance(by: .milliseconds(100))
+        late.receive(request)
+        late.run { _ in ok() }
+        #expect(late.statusLines.count == 1 && late.text.contains("Connection: close\r\n"), "answered, then closed")
 
         var busy = LifecycleDriver()
         busy.receive(request)
         busy.run()
-        busy.lifecycle.shutDown()
+        busy.lifecycle.shutDown(at: busy.time)
         busy.answer(ok())
         #expect(busy.text.contains("Connection: close\r\n") && busy.shutDownSent)
 
         var pipelined = LifecycleDriver()
         pipelined.receive(request + request)
         pipelined.run()
-        pipelined.lifecycle.shutDown()
+        pipelined.lifecycle.shutDown(at: pipelined.time)
         pipelined.answer(ok())
         pipelined.answer(ok())
         #expect(pipelined.statusLines.count == 2, "what had arrived is answered")

@@ -8,12 +8,14 @@ public struct ConnectError: Error, CustomStringConvertible {
 public final class RawClient: @unchecked Sendable {
     let descriptor: Int32
 
-    /// Connects to `host` (127.0.0.1 or ::1) on `port`; reads time out after `timeout` seconds.
+    /// Connects to `host` (127.0.0.1 or ::1) on `port`; reads, and writes the server does not
+    /// take, time out after `timeout` seconds.
     public init(port: Int, host: String = "127.0.0.1", timeout: Double = 5) throws {
         let ipv6 = host.contains(":")
         descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         let status: Int32
         if ipv6 {
             var address = sockaddr_in6()
@@ -129,6 +131,25 @@ public final class RawClient: @unchecked Sendable {
     /// True when the server has closed the connection in order and sent nothing more.
     public func isClosedByServer() -> Bool {
         end() == .closed
+    }
+
+    /// Whether something waits to be read (data, or the end of the connection), without waiting.
+    public func hasInput() -> Bool {
+        var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&watched, 1, 0) == 1
+    }
+
+    /// Reads and drops everything until the connection ends or a read times out: how many bytes
+    /// that was, and how it ended (`.open` when the read timed out).
+    public func drain() -> (bytes: Int, end: ConnectionEnd) {
+        var total = pending.count
+        pending.removeAll()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(descriptor, &chunk, chunk.count, 0)
+            guard count > 0 else { return (total, Self.ending(count, errno)) }
+            total += count
+        }
     }
 
     /// What `recv` returning `count` (0 or -1, with `error`) says about the connection.
