@@ -19,6 +19,8 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
         ),
+        // Linux interfaces Glibc's module leaves out (epoll).
+        .systemLibrary(name: "CLinux"),
         // Turn migrations/*.sql and openapi.yaml into Swift source at build time, so the binary carries them.
         .executableTarget(name: "FileEmbedder"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["FileEmbedder"]),
@@ -30,7 +32,7 @@ let package = Package(
         ),
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "HostState"),
         .target(
@@ -62,6 +64,11 @@ let package = Package(
             name: "RegistryBench",
             dependencies: ["Registry"],
             path: "Benchmarks/RegistryBench"
+        ),
+        .executableTarget(
+            name: "LoadGenerator",
+            dependencies: ["CLinux"],
+            path: "Benchmarks/LoadGenerator"
         ),
         .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),

@@ -1,5 +1,5 @@
 /// Header fields in the order they came, with case-insensitive lookup by name.
-public struct HTTPHeaders: Sendable, Sequence {
+public struct HTTPHeaders: Sendable, Sequence, Equatable {
     public private(set) var fields: [(name: String, value: String)]
 
     public init(_ fields: [(name: String, value: String)] = []) {
@@ -24,6 +24,10 @@ public struct HTTPHeaders: Sendable, Sequence {
     public mutating func set(_ name: String, _ value: String) {
         fields.removeAll { $0.name.caseInsensitiveEquals(name) }
         fields.append((name, value))
+    }
+
+    public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
+        lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {

@@ -28,6 +28,9 @@ public struct HTTPLimits: Sendable, Equatable {
     public var maxRequestsPerConnection = 10_000
     /// On shutdown, how long requests in flight may take before their connections are closed.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// On shutdown, how long an idle kept-alive connection stays open, so that a request the
+    /// client already sent is answered (with `Connection: close`) rather than met by a close.
+    public var shutdownIdleWait: Duration = .milliseconds(500)
 
     public init() {}
 }

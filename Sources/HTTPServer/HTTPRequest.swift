@@ -1,6 +1,6 @@
 /// A parsed HTTP/1.x request, as the server hands it to the application. The body, which this
 /// server reads and discards, is not part of it.
-public struct HTTPRequest: Sendable {
+public struct HTTPRequest: Sendable, Equatable {
     public enum Version: String, Sendable {
         case http1_0 = "HTTP/1.0"
         case http1_1 = "HTTP/1.1"

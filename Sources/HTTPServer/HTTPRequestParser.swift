@@ -1,3 +1,5 @@
+import Glibc
+
 /// Why a request was refused: the status to answer with and a detail a person can act on.
 /// Every refusal closes the connection: after one, the server can no longer tell where the
 /// next request would start.
@@ -8,10 +10,15 @@ struct HTTPParseError: Error, Equatable {
 
 /// An incremental, strict HTTP/1.1 request parser (RFC 9112). Fed whatever bytes have arrived,
 /// it returns each request once its head is complete and its body (if any) read and discarded.
-/// Lines end in CRLF or a lone LF (RFC 9112 §2.2); a CR anywhere else is refused.
+/// Lines end in CRLF or a lone LF (RFC 9112 §2.2); a CR anywhere else is refused. Its answers
+/// never depend on how the bytes were split across reads: each check is made at the byte that
+/// decides it, so the same bytes give the same requests and the same refusal however they come.
 struct HTTPRequestParser {
     enum Result {
         case needMore
+        /// The head asks for `100 Continue` before its body is sent (RFC 9110 §10.1.1): send
+        /// the interim response, then go on calling `next`.
+        case continueExpected
         case request(HTTPRequest, keepAlive: Bool)
         case failure(HTTPParseError)
     }
@@ -24,161 +31,218 @@ struct HTTPRequestParser {
         case chunkData(remaining: Int)
         case chunkDataEnd
         case trailers
+        /// After a refusal nothing more is parsed.
+        case failed
     }
+
+    /// Longest chunk-size line (size and extensions) accepted.
+    static let maxChunkSizeLineLength = 1024
 
     let limits: HTTPLimits
     let remoteAddress: String
     private var phase = Phase.requestLine
-    /// Bytes of the current line already searched for its LF.
-    private var searched = 0
-    /// Bytes the last line took, its line end included.
-    private var lastLineSize = 0
+    /// Bytes of the line under way already looked at: none of them is its line feed.
+    private var scanned = 0
+    private var requestLine = RequestLineScan()
+    /// Whether any byte of the next request (an empty line before it included) has been consumed.
+    private var started = false
     private var method = ""
     private var target = ""
     private var version = HTTPRequest.Version.http1_1
     private var fields: [(name: String, value: String)] = []
+    private var framing = FramingFields()
     private var headerBytes = 0
     private var bodyBytes = 0
-    private var keepAlive = true
 
     init(limits: HTTPLimits, remoteAddress: String) {
         self.limits = limits
         self.remoteAddress = remoteAddress
     }
 
-    /// True between requests: nothing of a next request has been consumed.
+    /// True between requests: nothing of a next request has been consumed or looked at.
     var isBetweenRequests: Bool {
-        if case .requestLine = phase { return searched == 0 }
+        if case .requestLine = phase { return !started && scanned == 0 }
         return false
     }
 
     mutating func next(from buffer: inout InboundBuffer) -> Result {
-        do {
-            while true {
-                switch phase {
-                case .requestLine:
-                    guard let line = try nextLine(from: &buffer, limit: limits.maxRequestLineLength, orFail: HTTPParseError(
-                        status: 414, detail: "the request line is longer than \(limits.maxRequestLineLength) bytes"))
-                    else { return .needMore }
-                    if line.isEmpty { continue } // RFC 9112 §2.2: empty lines before a request are ignored
-                    try parseRequestLine(line)
-                    phase = .headers
-                case .headers:
-                    guard let line = try nextLine(from: &buffer, limit: limits.maxHeaderSectionSize - headerBytes,
-                                                  countingLineEnd: true, orFail: headerSectionTooLarge)
-                    else { return .needMore }
-                    headerBytes += lastLineSize
-                    if line.isEmpty {
-                        if let request = try finishHead() { return request }
-                        continue
-                    }
-                    try parseField(line)
-                case let .body(remaining):
-                    let taken = min(remaining, buffer.count)
-                    buffer.consume(taken)
-                    guard taken == remaining else {
-                        phase = .body(remaining: remaining - taken)
-                        return .needMore
-                    }
-                    return finishRequest()
-                case .chunkSize:
-                    guard let line = try nextLine(from: &buffer, limit: Self.maxChunkSizeLineLength, orFail: HTTPParseError(
-                        status: 400, detail: "a chunk size line is longer than \(Self.maxChunkSizeLineLength) bytes"))
-                    else { return .needMore }
-                    let size = try Self.chunkSize(line)
-                    bodyBytes += size
-                    guard bodyBytes <= limits.maxBodySize else {
-                        throw HTTPParseError(status: 413, detail: "the request body is larger than \(limits.maxBodySize) bytes")
-                    }
-                    phase = size == 0 ? .trailers : .chunkData(remaining: size)
-                case let .chunkData(remaining):
-                    let taken = min(remaining, buffer.count)
-                    buffer.consume(taken)
-                    guard taken == remaining else {
-                        phase = .chunkData(remaining: remaining - taken)
-                        return .needMore
-                    }
-                    phase = .chunkDataEnd
-                case .chunkDataEnd:
-                    let overrun = HTTPParseError(status: 400, detail: "a chunk is longer than its size says")
-                    guard let line = try nextLine(from: &buffer, limit: 0, orFail: overrun) else { return .needMore }
-                    guard line.isEmpty else { throw overrun }
-                    phase = .chunkSize
-                case .trailers:
-                    guard let line = try nextLine(from: &buffer, limit: limits.maxHeaderSectionSize - headerBytes,
-                                                  countingLineEnd: true, orFail: headerSectionTooLarge)
-                    else { return .needMore }
-                    headerBytes += lastLineSize
-                    if line.isEmpty { return finishRequest() }
-                    _ = try Self.splitField(line) // trailers are checked like fields, then dropped
-                }
+        if case .failed = phase { return .needMore }
+        var consumed = 0
+        let result = buffer.withUnconsumedBytes { bytes in
+            do throws(HTTPParseError) {
+                return try parse(bytes, consumed: &consumed)
+            } catch {
+                return .failure(error)
             }
-        } catch let error as HTTPParseError {
-            return .failure(error)
-        } catch {
-            return .failure(HTTPParseError(status: 400, detail: "\(error)"))
+        }
+        buffer.consume(consumed)
+        if case .failure = result { phase = .failed }
+        return result
+    }
+
+    private mutating func parse(_ bytes: UnsafeRawBufferPointer, consumed: inout Int) throws(HTTPParseError) -> Result {
+        while true {
+            switch phase {
+            case .requestLine:
+                guard let line = try nextRequestLine(bytes, consumed: &consumed) else { return .needMore }
+                try parseRequestLine(line)
+                phase = .headers
+            case .headers:
+                guard let line = try nextHeaderSectionLine(bytes, consumed: &consumed) else { return .needMore }
+                if line.isEmpty {
+                    if let result = try finishHead() { return result }
+                } else {
+                    try parseField(line)
+                }
+            case let .body(remaining):
+                let left = Self.skip(remaining, of: bytes, consumed: &consumed)
+                guard left == 0 else {
+                    phase = .body(remaining: left)
+                    return .needMore
+                }
+                return finishRequest()
+            case .chunkSize:
+                guard let line = try nextLine(bytes, consumed: &consumed, limit: Self.maxChunkSizeLineLength, orFail: HTTPParseError(
+                    status: 400, detail: "a chunk size line is longer than \(Self.maxChunkSizeLineLength) bytes"))
+                else { return .needMore }
+                let size = try ChunkSizeLine.size(line.text, bodyBytesBefore: bodyBytes, maxBodySize: limits.maxBodySize)
+                bodyBytes += size
+                phase = size == 0 ? .trailers : .chunkData(remaining: size)
+            case let .chunkData(remaining):
+                let left = Self.skip(remaining, of: bytes, consumed: &consumed)
+                phase = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
+                if left > 0 { return .needMore }
+            case .chunkDataEnd:
+                let overrun = HTTPParseError(status: 400, detail: "a chunk is longer than its size says")
+                guard let line = try nextLine(bytes, consumed: &consumed, limit: 0, orFail: overrun) else { return .needMore }
+                guard line.text.isEmpty else { throw overrun }
+                phase = .chunkSize
+            case .trailers:
+                guard let line = try nextHeaderSectionLine(bytes, consumed: &consumed) else { return .needMore }
+                if line.isEmpty { return finishRequest() }
+                _ = try FieldLine(line) // trailers are checked like fields, then dropped
+            case .failed:
+                return .needMore
+            }
         }
     }
 
     // MARK: Lines
 
-    /// Longest chunk-size line (size and extensions) accepted.
-    static let maxChunkSizeLineLength = 1024
-
-    private var headerSectionTooLarge: HTTPParseError {
-        HTTPParseError(status: 431, detail: "the header section is larger than \(limits.maxHeaderSectionSize) bytes")
+    /// The next line of the header section (or of the trailers), counted against its limit.
+    private mutating func nextHeaderSectionLine(_ bytes: UnsafeRawBufferPointer,
+                                                consumed: inout Int) throws(HTTPParseError) -> UnsafeRawBufferPointer? {
+        let tooLarge = HTTPParseError(status: 431, detail: "the header section is larger than \(limits.maxHeaderSectionSize) bytes")
+        guard let line = try nextLine(bytes, consumed: &consumed, limit: limits.maxHeaderSectionSize - headerBytes,
+                                      countingLineEnd: true, orFail: tooLarge)
+        else { return nil }
+        headerBytes += line.size
+        return line.text
     }
 
-    /// The next whole line without its line end, consuming it; nil until one has arrived.
-    /// A line longer than `limit` bytes fails with `error`: its text alone, or with
-    /// `countingLineEnd` its line end too (header sections are measured as sent).
-    private mutating func nextLine(from buffer: inout InboundBuffer, limit: Int, countingLineEnd: Bool = false,
-                                   orFail error: HTTPParseError) throws(HTTPParseError) -> [UInt8]? {
-        guard let lineFeed = buffer.firstIndex(of: UInt8(ascii: "\n"), from: searched) else {
-            searched = buffer.count
+    /// Consumes up to `remaining` bytes of a body, which are dropped: how many are still to come.
+    private static func skip(_ remaining: Int, of bytes: UnsafeRawBufferPointer, consumed: inout Int) -> Int {
+        let taken = min(remaining, bytes.count - consumed)
+        consumed += taken
+        return remaining - taken
+    }
+
+    /// The next whole line without its line end, consuming it, and the bytes it took with its
+    /// line end; nil until its line feed has arrived. A line longer than `limit` bytes fails with
+    /// `error`: its text alone, or with `countingLineEnd` its line end too (header sections are
+    /// measured as sent). A CR is allowed only just before the line feed.
+    private mutating func nextLine(_ bytes: UnsafeRawBufferPointer, consumed: inout Int, limit: Int,
+                                   countingLineEnd: Bool = false,
+                                   orFail error: HTTPParseError) throws(HTTPParseError) -> (text: UnsafeRawBufferPointer, size: Int)? {
+        let lineStart = consumed
+        let searchFrom = lineStart + scanned
+        guard let lineFeed = Self.firstLineFeed(in: bytes, from: searchFrom) else {
+            scanned = bytes.count - lineStart
             // Without its line end yet, the line is at least this long (the last byte may be its CR).
-            if (countingLineEnd ? searched + 1 : searched - 1) > limit { throw error }
+            if (countingLineEnd ? scanned + 1 : scanned - 1) > limit { throw error }
             return nil
         }
-        searched = 0
+        scanned = 0
         var end = lineFeed
-        if end > 0, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-        lastLineSize = lineFeed + 1
-        if (countingLineEnd ? lastLineSize : end) > limit { throw error }
-        var line = [UInt8]()
-        line.reserveCapacity(end)
-        for offset in 0..<end {
-            let byte = buffer[offset]
-            guard byte != UInt8(ascii: "\r") else {
-                throw HTTPParseError(status: 400, detail: "a carriage return inside a line (lines end in CRLF)")
-            }
-            line.append(byte)
+        if end > lineStart, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        let size = lineFeed + 1 - lineStart
+        if (countingLineEnd ? size : end - lineStart) > limit { throw error }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
+        if text.contains(UInt8(ascii: "\r")) {
+            throw HTTPParseError(status: 400, detail: "a carriage return inside a line (lines end in CRLF)")
         }
-        buffer.consume(lineFeed + 1)
-        return line
+        consumed = lineFeed + 1
+        return (text, size)
+    }
+
+    private static func firstLineFeed(in bytes: UnsafeRawBufferPointer, from offset: Int) -> Int? {
+        guard offset < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + offset, Int32(UInt8(ascii: "\n")), bytes.count - offset)
+        else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
+    }
+
+    /// The request line, once its line feed has arrived; empty lines before it are skipped
+    /// (RFC 9112 §2.2). Its bytes are checked as they arrive, so a client that is not speaking
+    /// HTTP/1.x (a TLS handshake, an HTTP/2 frame) is refused at its first byte, not at a timeout.
+    private mutating func nextRequestLine(_ bytes: UnsafeRawBufferPointer, consumed: inout Int) throws(HTTPParseError) -> UnsafeRawBufferPointer? {
+        while scanned == 0, consumed < bytes.count {
+            if bytes[consumed] == UInt8(ascii: "\n") {
+                consumed += 1
+            } else if bytes[consumed] == UInt8(ascii: "\r") {
+                guard consumed + 1 < bytes.count else {
+                    started = true
+                    return nil // a CR whose LF may come next
+                }
+                guard bytes[consumed + 1] == UInt8(ascii: "\n") else { break } // the scan refuses it
+                consumed += 2
+            } else {
+                break
+            }
+            started = true
+        }
+        let lineStart = consumed
+        var index = lineStart + scanned
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") {
+            try requestLine.check(bytes[index], at: index - lineStart, limit: limits.maxRequestLineLength)
+            index += 1
+        }
+        if index > lineStart { started = true }
+        guard index < bytes.count else {
+            scanned = index - lineStart
+            return nil
+        }
+        try requestLine.checkComplete()
+        scanned = 0
+        requestLine = RequestLineScan()
+        consumed = index + 1
+        let end = bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
+        return UnsafeRawBufferPointer(rebasing: bytes[lineStart..<end])
     }
 
     // MARK: Request line and fields
 
-    private mutating func parseRequestLine(_ line: [UInt8]) throws(HTTPParseError) {
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw HTTPParseError(status: 400, detail: "the request line must be METHOD SP TARGET SP HTTP-VERSION, single spaces")
+    /// A request line that `RequestLineScan` found well-formed: `METHOD SP TARGET SP HTTP/d.d`.
+    private mutating func parseRequestLine(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) {
+        let firstSpace = line.firstIndex(of: UInt8(ascii: " "))!
+        let secondSpace = line[(firstSpace + 1)...].firstIndex(of: UInt8(ascii: " "))!
+        method = String(decoding: line[..<firstSpace], as: UTF8.self)
+        if method == "CONNECT" {
+            throw HTTPParseError(status: 501, detail: "this server is no proxy: CONNECT is not supported")
         }
-        guard parts[0].allSatisfy(HTTPSyntax.isTokenCharacter) else {
-            throw HTTPParseError(status: 400, detail: "the method is not a token")
-        }
-        guard parts[1].allSatisfy({ (0x21...0x7E).contains($0) }) else {
-            throw HTTPParseError(status: 400, detail: "the request target has a character that must be percent-encoded")
-        }
-        method = String(decoding: parts[0], as: UTF8.self)
-        target = String(decoding: parts[1], as: UTF8.self)
+        target = String(decoding: line[(firstSpace + 1)..<secondSpace], as: UTF8.self)
+        let versionBytes = line[(secondSpace + 1)...]
         if let path = Self.pathOfAbsoluteForm(target) {
             target = path
-        } else if parts[1].first != UInt8(ascii: "/") && target != "*" {
+        } else if line[firstSpace + 1] != UInt8(ascii: "/") && target != "*" {
             throw HTTPParseError(status: 400, detail: "the request target must be a path starting with /, an absolute http URI, or * for OPTIONS")
         }
-        version = try Self.version(parts[2])
+        let major = versionBytes[versionBytes.startIndex + 5], minor = versionBytes[versionBytes.startIndex + 7]
+        guard major == UInt8(ascii: "1") else {
+            throw HTTPParseError(status: 505, detail: "this server speaks HTTP/1.0 and HTTP/1.1, not \(String(decoding: versionBytes, as: UTF8.self))")
+        }
+        // A later 1.x minor version is served as 1.1 (RFC 9110 §2.5).
+        version = minor == UInt8(ascii: "0") ? .http1_0 : .http1_1
         if target == "*" && method != "OPTIONS" {
             throw HTTPParseError(status: 400, detail: "the target * is for OPTIONS only")
         }
@@ -187,32 +251,125 @@ struct HTTPRequestParser {
     /// `http://host:port/path?query` -> `/path?query` (RFC 9112 §3.2.2: servers must accept the
     /// absolute form, which proxies send); nil for any other target.
     private static func pathOfAbsoluteForm(_ target: String) -> String? {
+        guard target.utf8.first != UInt8(ascii: "/") else { return nil }
         let lowered = target.lowercased()
         guard let scheme = ["http://", "https://"].first(where: lowered.hasPrefix) else { return nil }
         let afterAuthority = target.dropFirst(scheme.count).drop { $0 != "/" && $0 != "?" }
         return afterAuthority.first == "/" ? String(afterAuthority) : "/" + afterAuthority
     }
 
-    private static func version(_ text: ArraySlice<UInt8>) throws(HTTPParseError) -> HTTPRequest.Version {
-        let bytes = Array(text)
-        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8), HTTPSyntax.isDigit(bytes[5]),
-              bytes[6] == UInt8(ascii: "."), HTTPSyntax.isDigit(bytes[7])
-        else { throw HTTPParseError(status: 400, detail: "the HTTP version must look like HTTP/1.1") }
-        guard bytes[5] == UInt8(ascii: "1") else {
-            throw HTTPParseError(status: 505, detail: "this server speaks HTTP/1.0 and HTTP/1.1, not \(String(decoding: bytes, as: UTF8.self))")
-        }
-        return bytes[7] == UInt8(ascii: "0") ? .http1_0 : .http1_1
-    }
-
-    private mutating func parseField(_ line: [UInt8]) throws(HTTPParseError) {
+    private mutating func parseField(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) {
         guard fields.count < limits.maxHeaderCount else {
             throw HTTPParseError(status: 431, detail: "more than \(limits.maxHeaderCount) header fields")
         }
-        fields.append(try Self.splitField(line))
+        let field = try FieldLine(line)
+        framing.note(field)
+        fields.append((field.name, field.value))
     }
 
-    /// `name: value` with the value's surrounding spaces and tabs trimmed.
-    private static func splitField(_ line: [UInt8]) throws(HTTPParseError) -> (name: String, value: String) {
+    // MARK: Finishing the head
+
+    /// Checks the head as a whole and decides on the body: the request when there is none.
+    private mutating func finishHead() throws(HTTPParseError) -> Result? {
+        if framing.hosts.count > 1 { throw HTTPParseError(status: 400, detail: "more than one Host header field") }
+        if let host = framing.hosts.first, !HTTPSyntax.isValidHost(host) {
+            throw HTTPParseError(status: 400, detail: "the Host header field '\(host)' is not a valid host[:port]")
+        }
+        if framing.hosts.isEmpty && version == .http1_1 {
+            throw HTTPParseError(status: 400, detail: "an HTTP/1.1 request must have a Host header field")
+        }
+        let bodyLength = try framing.bodyLength(version: version, maxBodySize: limits.maxBodySize)
+        let expectsContinue = try framing.expectsContinue(version: version)
+        switch bodyLength {
+        case .none:
+            return finishRequest()
+        case let .fixed(length):
+            phase = .body(remaining: length)
+        case .chunked:
+            phase = .chunkSize
+        }
+        return expectsContinue ? .continueExpected : nil
+    }
+
+    private mutating func finishRequest() -> Result {
+        let keepAlive = version == .http1_1 ? !framing.connectionClose : framing.connectionKeepAlive && !framing.connectionClose
+        let request = HTTPRequest(method: method, target: target, version: version, headers: HTTPHeaders(fields),
+                                  remoteAddress: remoteAddress)
+        phase = .requestLine
+        started = false
+        fields = []
+        framing = FramingFields()
+        headerBytes = 0
+        bodyBytes = 0
+        return .request(request, keepAlive: keepAlive)
+    }
+}
+
+/// The request line checked byte by byte as it arrives: `METHOD SP TARGET SP HTTP-VERSION`.
+private struct RequestLineScan {
+    /// 0 the method, 1 the target, 2 the version.
+    private var part = 0
+    private var partLength = 0
+    private var sawCarriageReturn = false
+
+    private static let versionShape = Array("HTTP/0.0".utf8) // 0: any digit
+
+    mutating func check(_ byte: UInt8, at offset: Int, limit: Int) throws(HTTPParseError) {
+        // The line may be `limit` bytes long, then a CR.
+        if offset > limit || (offset == limit && byte != UInt8(ascii: "\r")) {
+            throw HTTPParseError(status: 414, detail: "the request line is longer than \(limit) bytes")
+        }
+        if sawCarriageReturn {
+            throw HTTPParseError(status: 400, detail: "a carriage return inside a line (lines end in CRLF)")
+        }
+        if byte == UInt8(ascii: "\r") {
+            sawCarriageReturn = true
+            return
+        }
+        if byte == UInt8(ascii: " ") {
+            guard part < 2, partLength > 0 else { throw Self.malformed }
+            part += 1
+            partLength = 0
+            return
+        }
+        switch part {
+        case 0:
+            guard HTTPSyntax.isTokenCharacter(byte) else {
+                if offset == 0 {
+                    throw HTTPParseError(status: 400, detail: "this is not an HTTP/1.x request: a request line cannot start with byte 0x"
+                        + String(byte, radix: 16) + " (TLS or HTTP/2 sent to a plain HTTP/1.1 port?)")
+                }
+                throw HTTPParseError(status: 400, detail: "the method is not a token")
+            }
+        case 1:
+            guard (0x21...0x7E).contains(byte) else {
+                throw HTTPParseError(status: 400, detail: "the request target has a character that must be percent-encoded")
+            }
+        default:
+            let expected = partLength < Self.versionShape.count ? Self.versionShape[partLength] : nil
+            let fits = expected == UInt8(ascii: "0") ? HTTPSyntax.isDigit(byte) : byte == expected
+            guard fits else { throw Self.badVersion }
+        }
+        partLength += 1
+    }
+
+    /// At the line feed: all three parts were there, the version whole.
+    func checkComplete() throws(HTTPParseError) {
+        guard part == 2 else { throw Self.malformed }
+        guard partLength == Self.versionShape.count else { throw Self.badVersion }
+    }
+
+    private static let malformed = HTTPParseError(
+        status: 400, detail: "the request line must be METHOD SP TARGET SP HTTP-VERSION, single spaces")
+    private static let badVersion = HTTPParseError(status: 400, detail: "the HTTP version must look like HTTP/1.1")
+}
+
+/// One `name: value` header line, checked (RFC 9112 §5), the value's surrounding blanks trimmed.
+private struct FieldLine {
+    let name: String
+    let value: String
+
+    init(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) {
         if line.first == UInt8(ascii: " ") || line.first == UInt8(ascii: "\t") {
             throw HTTPParseError(status: 400, detail: "a header line starts with whitespace (obsolete line folding is not accepted)")
         }
@@ -226,90 +383,158 @@ struct HTTPRequestParser {
                 ? "whitespace between a header field name and its colon" : "a header field name is not a token"
             throw HTTPParseError(status: 400, detail: detail)
         }
-        var value = line[(colon + 1)...]
-        while let first = value.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { value.removeFirst() }
-        while let last = value.last, last == UInt8(ascii: " ") || last == UInt8(ascii: "\t") { value.removeLast() }
+        var start = colon + 1, end = line.count
+        while start < end, HTTPSyntax.isBlank(line[start]) { start += 1 }
+        while end > start, HTTPSyntax.isBlank(line[end - 1]) { end -= 1 }
+        let value = line[start..<end]
         guard value.allSatisfy(HTTPSyntax.isFieldValueCharacter) else {
             throw HTTPParseError(status: 400, detail: "the value of \(String(decoding: name, as: UTF8.self)) has a control character")
         }
+        self.name = String(decoding: name, as: UTF8.self)
         // Field values may hold obs-text (bytes above 0x7E); they are kept as Latin-1 would read them.
-        let text = value.allSatisfy { $0 < 0x80 }
+        self.value = value.allSatisfy { $0 < 0x80 }
             ? String(decoding: value, as: UTF8.self) : String(value.map { Character(Unicode.Scalar($0)) })
-        return (String(decoding: name, as: UTF8.self), text)
+    }
+}
+
+/// What the header fields say about the message's framing and the connection, gathered as the
+/// fields are parsed so that the head is not searched again.
+private struct FramingFields {
+    var hosts: [String] = []
+    var connectionClose = false
+    var connectionKeepAlive = false
+    private var transferEncodings: [String] = []
+    private var contentLengths: [String] = []
+    private var expectations: [String] = []
+
+    enum BodyLength {
+        case none
+        case fixed(Int)
+        case chunked
     }
 
-    // MARK: Finishing the head
-
-    /// Checks the head as a whole and decides on the body: the request when there is none.
-    private mutating func finishHead() throws(HTTPParseError) -> Result? {
-        let headers = HTTPHeaders(fields)
-        let hosts = headers.values("Host")
-        if hosts.count > 1 { throw HTTPParseError(status: 400, detail: "more than one Host header field") }
-        if let host = hosts.first, !HTTPSyntax.isValidHost(host) {
-            throw HTTPParseError(status: 400, detail: "the Host header field '\(host)' is not a valid host[:port]")
+    mutating func note(_ field: FieldLine) {
+        switch field.name.utf8.count {
+        case 4 where field.name.caseInsensitiveEquals("Host"):
+            hosts.append(field.value)
+        case 6 where field.name.caseInsensitiveEquals("Expect"):
+            expectations.append(field.value)
+        case 10 where field.name.caseInsensitiveEquals("Connection"):
+            for option in HTTPSyntax.commaSeparated(field.value) {
+                if option.caseInsensitiveEquals("close") { connectionClose = true }
+                if option.caseInsensitiveEquals("keep-alive") { connectionKeepAlive = true }
+            }
+        case 14 where field.name.caseInsensitiveEquals("Content-Length"):
+            contentLengths.append(field.value)
+        case 17 where field.name.caseInsensitiveEquals("Transfer-Encoding"):
+            transferEncodings.append(field.value)
+        default:
+            break
         }
-        if hosts.isEmpty && version == .http1_1 {
-            throw HTTPParseError(status: 400, detail: "an HTTP/1.1 request must have a Host header field")
-        }
+    }
 
-        let connection = headers.values("Connection").flatMap(HTTPSyntax.commaSeparated)
-        keepAlive = version == .http1_1
-            ? !connection.contains { $0.caseInsensitiveEquals("close") }
-            : connection.contains { $0.caseInsensitiveEquals("keep-alive") }
-
-        let transferCodings = headers.values("Transfer-Encoding").flatMap(HTTPSyntax.commaSeparated)
-        let contentLengths = headers.values("Content-Length").flatMap(HTTPSyntax.commaSeparated)
-        if !headers.values("Transfer-Encoding").isEmpty {
+    /// How the body is delimited (RFC 9112 §6): anything ambiguous is refused, since a server
+    /// and a proxy that read it differently would disagree on where the next request starts.
+    func bodyLength(version: HTTPRequest.Version, maxBodySize: Int) throws(HTTPParseError) -> BodyLength {
+        if !transferEncodings.isEmpty {
             guard contentLengths.isEmpty else {
                 throw HTTPParseError(status: 400, detail: "both Transfer-Encoding and Content-Length: the body's length is ambiguous")
             }
             guard version == .http1_1 else {
                 throw HTTPParseError(status: 400, detail: "Transfer-Encoding in an HTTP/1.0 request")
             }
-            guard let last = transferCodings.last, last.caseInsensitiveEquals("chunked") else {
+            let codings = transferEncodings.flatMap(HTTPSyntax.commaSeparated)
+            guard let last = codings.last, last.caseInsensitiveEquals("chunked") else {
                 throw HTTPParseError(status: 400, detail: "the last transfer coding must be chunked")
             }
-            guard transferCodings.count == 1 else {
+            guard codings.dropLast().allSatisfy({ !$0.caseInsensitiveEquals("chunked") }) else {
+                throw HTTPParseError(status: 400, detail: "chunked is applied more than once (RFC 9112 §7)")
+            }
+            guard codings.count == 1 else {
                 throw HTTPParseError(status: 501, detail: "transfer codings other than chunked are not supported")
             }
-            phase = .chunkSize
-            return nil
+            return .chunked
         }
-        if let first = contentLengths.first {
-            guard contentLengths.allSatisfy({ $0 == first }) else {
-                throw HTTPParseError(status: 400, detail: "Content-Length values differ")
-            }
-            guard !first.isEmpty, first.utf8.allSatisfy(HTTPSyntax.isDigit) else {
-                throw HTTPParseError(status: 400, detail: "Content-Length '\(first)' is not a number")
-            }
-            guard first.utf8.count <= 9, let length = Int(first), length <= limits.maxBodySize else {
-                throw HTTPParseError(status: 413, detail: "the request body is larger than \(limits.maxBodySize) bytes")
-            }
-            if length > 0 {
-                phase = .body(remaining: length)
-                return nil
-            }
+        guard !contentLengths.isEmpty else { return .none }
+        // 1*DIGIT, or a list of equal ones (RFC 9112 §6.3); an empty element is no length at all.
+        let values = contentLengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { $0.trimmingWhitespace() }
+        guard let first = values.first, values.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(HTTPSyntax.isDigit) }) else {
+            let shown = contentLengths.joined(separator: ", ")
+            throw HTTPParseError(status: 400, detail: "Content-Length '\(shown)' is not a number of bytes")
         }
-        return finishRequest()
+        let significant = first.drop { $0 == "0" }
+        guard values.allSatisfy({ $0.drop { $0 == "0" } == significant }) else {
+            throw HTTPParseError(status: 400, detail: "Content-Length values differ")
+        }
+        guard significant.utf8.count <= 9, let length = Int(significant.isEmpty ? "0" : significant), length <= maxBodySize else {
+            throw HTTPParseError(status: 413, detail: "the request body is larger than \(maxBodySize) bytes")
+        }
+        return length == 0 ? .none : .fixed(length)
     }
 
-    private mutating func finishRequest() -> Result {
-        let request = HTTPRequest(method: method, target: target, version: version, headers: HTTPHeaders(fields),
-                                  remoteAddress: remoteAddress)
-        let result = Result.request(request, keepAlive: keepAlive)
-        phase = .requestLine
-        fields.removeAll(keepingCapacity: true)
-        headerBytes = 0
-        bodyBytes = 0
-        return result
+    /// Whether to send `100 Continue` before reading a body. Only `100-continue` is understood
+    /// (417 for anything else), and an HTTP/1.0 client gets none (RFC 9110 §10.1.1).
+    func expectsContinue(version: HTTPRequest.Version) throws(HTTPParseError) -> Bool {
+        let members = expectations.flatMap(HTTPSyntax.commaSeparated)
+        if let unknown = members.first(where: { !$0.caseInsensitiveEquals("100-continue") }) {
+            throw HTTPParseError(status: 417, detail: "the expectation '\(unknown)' is not one this server meets (only 100-continue)")
+        }
+        return !members.isEmpty && version == .http1_1
     }
+}
 
-    /// A chunk-size line: hex digits, then optionally `;extensions`.
-    private static func chunkSize(_ line: [UInt8]) throws(HTTPParseError) -> Int {
-        let digits = line.prefix { $0 != UInt8(ascii: ";") && $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-        guard !digits.isEmpty, digits.count <= 8, digits.allSatisfy(HTTPSyntax.isHexDigit),
-              let size = Int(String(decoding: digits, as: UTF8.self), radix: 16)
-        else { throw HTTPParseError(status: 400, detail: "a chunk size is not a hexadecimal number") }
+/// A chunk-size line: `1*HEXDIG *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )`
+/// (RFC 9112 §7.1.1). Extensions are checked, then ignored.
+private enum ChunkSizeLine {
+    /// The chunk's size; a size that would take the body past `maxBodySize` is refused 413.
+    static func size(_ line: UnsafeRawBufferPointer, bodyBytesBefore: Int, maxBodySize: Int) throws(HTTPParseError) -> Int {
+        var index = 0
+        var size = 0
+        while index < line.count, HTTPSyntax.isHexDigit(line[index]) {
+            size = size * 16 + Int(hexValue(line[index]))
+            guard bodyBytesBefore + size <= maxBodySize else {
+                throw HTTPParseError(status: 413, detail: "the request body is larger than \(maxBodySize) bytes")
+            }
+            index += 1
+        }
+        guard index > 0 else { throw HTTPParseError(status: 400, detail: "a chunk size is not a hexadecimal number") }
+        try checkExtensions(line, from: index)
         return size
+    }
+
+    private static let badExtension = HTTPParseError(
+        status: 400, detail: "a chunk extension is not ;name or ;name=value (RFC 9112 §7.1.1)")
+
+    private static func checkExtensions(_ line: UnsafeRawBufferPointer, from start: Int) throws(HTTPParseError) {
+        var index = start
+        func skipBlanks() { while index < line.count, HTTPSyntax.isBlank(line[index]) { index += 1 } }
+        func token() -> Bool {
+            let first = index
+            while index < line.count, HTTPSyntax.isTokenCharacter(line[index]) { index += 1 }
+            return index > first
+        }
+        while true {
+            skipBlanks()
+            guard index < line.count else { return }
+            guard line[index] == UInt8(ascii: ";") else { throw badExtension }
+            index += 1
+            skipBlanks()
+            guard token() else { throw badExtension }
+            skipBlanks()
+            guard index < line.count, line[index] == UInt8(ascii: "=") else { continue }
+            index += 1
+            skipBlanks()
+            if index < line.count, line[index] == UInt8(ascii: "\"") {
+                guard let end = HTTPSyntax.quotedStringEnd(line, from: index) else { throw badExtension }
+                index = end
+            } else {
+                guard token() else { throw badExtension }
+            }
+        }
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8 {
+        HTTPSyntax.isDigit(byte) ? byte - UInt8(ascii: "0") : (byte | 0x20) - UInt8(ascii: "a") + 10
     }
 }

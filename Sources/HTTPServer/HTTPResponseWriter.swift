@@ -1,15 +1,10 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Synchronization
 
 /// Serialises responses: status line, the application's headers, then the server's own
 /// (`Content-Length`, `Date`, `Connection`), then the body unless the request was HEAD or the
 /// status has none (1xx, 204, 304).
 enum HTTPResponseWriter {
-    static func write(_ response: HTTPResponse, headOnly: Bool, close: Bool, keepAliveHTTP10: Bool,
+    static func write(_ response: HTTPResponse, headOnly: Bool, close: Bool, keepAliveHTTP10: Bool, dateField: String,
                       into output: inout [UInt8]) {
         let status = response.status
         output.append(contentsOf: "HTTP/1.1 \(status) \(HTTPResponse.reasonPhrase(status))\r\n".utf8)
@@ -23,7 +18,7 @@ enum HTTPResponseWriter {
         if hasBody {
             output.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
         }
-        output.append(contentsOf: HTTPDate.current.utf8)
+        output.append(contentsOf: dateField.utf8)
         if close {
             output.append(contentsOf: "Connection: close\r\n".utf8)
         } else if keepAliveHTTP10 {
@@ -34,11 +29,12 @@ enum HTTPResponseWriter {
     }
 
     /// The response for a request the server refused itself: problem+json (RFC 9457).
-    static func problem(status: Int, detail: String) -> HTTPResponse {
+    static func problem(status: Int, detail: String, retryAfterSeconds: Int? = nil) -> HTTPResponse {
         let title = HTTPResponse.reasonPhrase(status)
         let body = #"{"type":"about:blank","title":"\#(title)","status":\#(status),"detail":"\#(jsonEscaped(detail))"}"# + "\n"
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/problem+json")
+        if let retryAfterSeconds { headers.add("Retry-After", String(retryAfterSeconds)) }
         return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))
     }
 
@@ -57,16 +53,19 @@ enum HTTPResponseWriter {
     }
 }
 
-/// The `Date` header line, formatted once a second rather than once a response.
-enum HTTPDate {
-    private static let cache = Mutex<(second: time_t, line: String)>((0, ""))
+/// The `Date` header line, formatted once a second rather than once a response. Each I/O
+/// thread keeps its own, so that no lock is shared between them.
+struct HTTPDateField {
+    private var second: time_t = 0
+    private var field = ""
 
-    static var current: String {
-        let now = time(nil)
-        return cache.withLock { cached in
-            if cached.second != now { cached = (now, "Date: \(format(now))\r\n") }
-            return cached.line
+    /// `Date: <IMF-fixdate>\r\n` for the time `now` (seconds since the epoch).
+    mutating func field(at now: time_t) -> String {
+        if now != second {
+            second = now
+            field = "Date: \(Self.format(now))\r\n"
         }
+        return field
     }
 
     /// IMF-fixdate: `Sun, 06 Nov 1994 08:49:37 GMT`.

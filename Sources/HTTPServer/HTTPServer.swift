@@ -1,11 +1,7 @@
 import Dispatch
+import Glibc
 import Logging
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where and how the server listens.
 public struct HTTPServerConfiguration: Sendable {
@@ -15,147 +11,242 @@ public struct HTTPServerConfiguration: Sendable {
     public var port = 8080
     /// Connections the kernel may hold waiting for accept.
     public var backlog: Int32 = 511
-    /// Threads answering requests; each connection is served by one of them. Its own threads
-    /// (not Dispatch's shared pool) keep the server answering whatever else the process runs.
+    /// I/O threads; each connection is served by one of them. Their own threads (not Dispatch's
+    /// shared pool) keep the server answering whatever else the process runs.
     public var workerThreads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     public var limits = HTTPLimits()
 
     public init() {}
 }
 
-/// An HTTP/1.1 server on POSIX sockets and Dispatch: non-blocking sockets watched by dispatch
-/// sources (epoll underneath), one serial queue per connection, no thread per connection.
-/// It knows nothing of what it serves: each request goes to the handler.
-/// (Unchecked Sendable: its mutable state is behind a Mutex; dispatch sources are thread-safe.)
+/// An HTTP/1.1 server on POSIX sockets and Dispatch. One thread accepts; each connection is
+/// handed to one of the I/O workers, which watches its connections' sockets in an epoll set and
+/// serves them in batches. It knows nothing of what it serves: each request goes to the handler,
+/// which answers at once or later from another thread (see HTTPHandler).
+/// (Unchecked Sendable: its mutable state is behind a Mutex or confined to the accept queue.)
 public final class HTTPServer: @unchecked Sendable {
     public let configuration: HTTPServerConfiguration
-    private let handler: HTTPHandler
-    private let accessLog: Logger?
-    private let observer: (any HTTPServerObserver)?
-    private let logger: Logger
-    private let listener: Socket
     /// The port the server listens on.
     public let port: Int
+    private let logger: Logger
+    private let observer: (any HTTPServerObserver)?
+    private let listener: Socket
     private let acceptQueue = DispatchQueue(label: "portinfo.accept")
-    /// Serial queues, each run by a thread of its own when it has work.
-    private let workers: [DispatchQueue]
     private let acceptSource: any DispatchSourceRead
+    private let workers: [IOWorker]
+    private let services: HTTPServices
     private let state = Mutex(State())
     private let stopped = DispatchSemaphore(value: 0)
+    /// Accept-queue state.
+    private var backoff = AcceptBackoff()
+    private var backoffReport = ThrottledReport(interval: HTTPServer.reportInterval)
+    private var acceptPaused = false
+    private var nextWorker = 0
+
+    /// How often refused connections and failed accepts may each be logged.
+    static let reportInterval: Duration = .seconds(10)
+    /// Refused connections kept open at once to write their 503 and linger; past this many a
+    /// refusal is written and closed at once, so turning clients away cannot itself exhaust
+    /// the server's descriptors.
+    static let maxLingeringRefusals = 1024
 
     private struct State {
-        var connections: [ObjectIdentifier: HTTPConnection] = [:]
-        var accepted = 0
-        var rejected = 0
+        var open = 0
+        var openByClient: [String: Int] = [:]
+        var lingeringRefusals = 0
+        var refused = 0
+        var refusalReport = ThrottledReport(interval: HTTPServer.reportInterval)
         var shuttingDown = false
         var finished = false
     }
 
     /// Binds and listens; serving starts with `start()`. `accessLog`, when given, gets a line per
-    /// request; `observer`, when given, hears of every connection and request.
+    /// request; `observer`, when given, hears of every connection and refusal.
     public init(configuration: HTTPServerConfiguration, logger: Logger, accessLog: Logger?,
                 observer: (any HTTPServerObserver)? = nil, handler: @escaping HTTPHandler) throws(SocketError) {
         self.configuration = configuration
-        self.handler = handler
         self.logger = logger
-        self.accessLog = accessLog
         self.observer = observer
         // A write to a connection the client has closed must fail, not kill the process.
         signal(SIGPIPE, SIG_IGN)
+        let services = HTTPServices(handler: handler, observer: observer, accessLog: accessLog)
+        self.services = services
+        var workers: [IOWorker] = []
+        for index in 0..<max(1, configuration.workerThreads) {
+            workers.append(try IOWorker(name: "portinfo.worker\(index)", services: services))
+        }
+        self.workers = workers
         listener = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         port = listener.localPort
-        workers = (0..<max(1, configuration.workerThreads)).map { DispatchQueue(label: "portinfo.worker\($0)") }
         acceptSource = DispatchSource.makeReadSource(fileDescriptor: listener.descriptor, queue: acceptQueue)
     }
 
     public func start() {
+        workers.forEach { $0.start { [weak self] in self?.connectionClosed($0) } }
         acceptSource.setEventHandler { [self] in acceptPending() }
         acceptSource.setCancelHandler { [listener] in listener.close() }
         acceptSource.resume()
     }
 
-    /// Connections open now.
-    public var openConnections: Int { state.withLock { $0.connections.count } }
-    /// Connections refused (503) because `maxConnections` were open.
-    public var rejectedConnections: Int { state.withLock { $0.rejected } }
+    /// Connections being served now.
+    public var openConnections: Int { state.withLock { $0.open } }
+    /// Connections refused (503) because a connection limit was reached.
+    public var rejectedConnections: Int { state.withLock { $0.refused } }
+
+    // MARK: Accepting, on the accept queue
 
     private func acceptPending() {
-        while true {
+        while !acceptPaused {
             let accepted: (Socket, String)?
             do {
                 accepted = try listener.accept()
+            } catch where error.isOutOfResources {
+                return pauseAccepting(error)
             } catch {
-                // Out of descriptors, most likely: say so, and let the next readiness event retry.
                 logger.error("cannot accept a connection: \(error)")
                 return
             }
             guard let (socket, remoteAddress) = accepted else { return }
-            let worker = state.withLock { state -> DispatchQueue? in
-                guard state.connections.count < configuration.limits.maxConnections, !state.shuttingDown else {
-                    state.rejected += 1
-                    return nil
-                }
-                state.accepted += 1
-                return workers[state.accepted % workers.count]
-            }
-            guard let worker else {
-                refuseOverCapacity(socket)
-                observer?.connectionRejected()
-                continue
-            }
-            let connection = HTTPConnection(
-                socket: socket, remoteAddress: remoteAddress, limits: configuration.limits, handler: handler,
-                accessLog: accessLog, observer: observer, targetQueue: worker,
-                isShuttingDown: { [weak self] in self?.state.withLock(\.shuttingDown) ?? true },
-                onClose: { [weak self] closed in self?.connectionClosed(closed) })
-            state.withLock { $0.connections[ObjectIdentifier(connection)] = connection }
-            observer?.connectionOpened()
-            connection.start()
+            let failures = backoff.succeeded()
+            if failures > 0 { logger.notice("accepting connections again, after \(failures) attempts failed for want of resources") }
+            admit(socket, remoteAddress: remoteAddress)
         }
     }
 
-    /// Over the connection limit: a 503 sent without waiting, then close.
-    private func refuseOverCapacity(_ socket: Socket) {
-        var response: [UInt8] = []
-        HTTPResponseWriter.write(
-            HTTPResponseWriter.problem(status: 503, detail: "the server has \(configuration.limits.maxConnections) connections open; try again shortly"),
-            headOnly: false, close: true, keepAliveHTTP10: false, into: &response)
-        _ = response.withUnsafeBytes { socket.write($0) }
-        socket.close()
+    /// Out of descriptors or memory: stop accepting for a while rather than fail again at once.
+    private func pauseAccepting(_ error: SocketError) {
+        let pause = backoff.failed()
+        if let failures = backoffReport.record(at: .now) {
+            logger.error("""
+                cannot accept connections (\(error)): pausing up to \(AcceptBackoff.longestPause) at a time; \
+                \(failures) attempts failed since the last report
+                """)
+        }
+        acceptPaused = true
+        acceptSource.suspend()
+        acceptQueue.asyncAfter(deadline: .now() + pause.dispatchInterval) { [self] in
+            guard acceptPaused else { return }
+            acceptPaused = false
+            acceptSource.resume()
+        }
     }
 
+    private enum Admission {
+        case serve
+        /// Turned away with a 503 that says why; `linger` when there is room to do it politely.
+        case refuse(detail: String, linger: Bool)
+    }
+
+    private func admit(_ socket: Socket, remoteAddress: String) {
+        let limits = configuration.limits
+        let now = ContinuousClock.now
+        var report: Int?
+        let admission = state.withLock { state -> Admission in
+            let detail: String
+            if state.shuttingDown {
+                detail = "the server is stopping"
+            } else if state.open >= limits.maxConnections {
+                detail = "the server has \(limits.maxConnections) connections open; try again shortly"
+            } else if state.openByClient[remoteAddress, default: 0] >= limits.maxConnectionsPerClient {
+                detail = "this client has \(limits.maxConnectionsPerClient) connections open, the most one client may; "
+                    + "reuse them (keep-alive) or try again shortly"
+            } else {
+                state.open += 1
+                state.openByClient[remoteAddress, default: 0] += 1
+                return .serve
+            }
+            state.refused += 1
+            report = state.refusalReport.record(at: now)
+            let linger = state.lingeringRefusals < Self.maxLingeringRefusals
+            if linger { state.lingeringRefusals += 1 }
+            return .refuse(detail: detail, linger: linger)
+        }
+        if let report { logger.warning("refused \(report) connections since the last report; the latest from \(remoteAddress)") }
+        let worker = workers[nextWorker]
+        nextWorker = (nextWorker + 1) % workers.count
+        switch admission {
+        case .serve:
+            observer?.connectionOpened()
+            worker.queue.async { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: nil) }
+        case let .refuse(detail, linger):
+            observer?.connectionRejected()
+            let refusal = HTTPResponseWriter.problem(status: 503, detail: detail, retryAfterSeconds: 1)
+            if linger {
+                worker.queue.async { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: refusal) }
+            } else {
+                var bytes: [UInt8] = []
+                var date = HTTPDateField()
+                HTTPResponseWriter.write(refusal, headOnly: false, close: true, keepAliveHTTP10: false,
+                                         dateField: date.field(at: time(nil)), into: &bytes)
+                _ = bytes.withUnsafeBytes { socket.write($0) }
+                // What the client sent already is read first: closing on unread input would
+                // reset the connection, and the client might lose the answer.
+                socket.shutDownWriting()
+                withUnsafeTemporaryAllocation(byteCount: 16 * 1024, alignment: 1) { buffer in
+                    while case .bytes = socket.read(into: buffer) {}
+                }
+                socket.close()
+            }
+        }
+    }
+
+    /// On the closing connection's worker queue.
     private func connectionClosed(_ connection: HTTPConnection) {
-        observer?.connectionClosed()
+        if connection.isServed { observer?.connectionClosed() }
         let finished = state.withLock { state -> Bool in
-            state.connections[ObjectIdentifier(connection)] = nil
-            guard state.shuttingDown, state.connections.isEmpty, !state.finished else { return false }
+            if connection.isServed {
+                state.open -= 1
+                let remaining = state.openByClient[connection.remoteAddress, default: 1] - 1
+                state.openByClient[connection.remoteAddress] = remaining > 0 ? remaining : nil
+            } else {
+                state.lingeringRefusals -= 1
+            }
+            guard state.shuttingDown, state.open == 0, !state.finished else { return false }
             state.finished = true
             return true
         }
         if finished { stopped.signal() }
     }
 
-    /// Stops accepting, lets requests in flight finish (idle connections close at once), and
-    /// after the grace period closes whatever is left. Returns when every connection is closed.
+    // MARK: Stopping
+
+    /// Stops accepting, lets requests in flight and requests already received finish (idle
+    /// connections close at once), and after the grace period closes whatever is left. Returns
+    /// when every connection is closed.
     public func shutDown() {
-        let connections = state.withLock { state -> [HTTPConnection] in
+        services.stopping.store(true, ordering: .relaxed)
+        let idle = state.withLock { state -> Bool in
             state.shuttingDown = true
-            if state.connections.isEmpty { state.finished = true }
-            return Array(state.connections.values)
+            if state.open == 0 { state.finished = true }
+            return state.open == 0
         }
-        acceptSource.cancel()
-        if connections.isEmpty {
+        acceptQueue.sync {
+            acceptSource.cancel()
+            if acceptPaused {
+                acceptPaused = false
+                acceptSource.resume()
+            }
+        }
+        if idle {
             stopped.signal()
         } else {
-            connections.forEach { $0.shutDown() }
+            workers.forEach { $0.shutDownConnections() }
         }
-        let (seconds, attoseconds) = configuration.limits.shutdownGracePeriod.components
-        let grace = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-        if stopped.wait(timeout: grace) == .timedOut {
-            let left = state.withLock { Array($0.connections.values) }
-            logger.warning("shutdown grace period over: closing \(left.count) connections")
-            left.forEach { $0.forceClose() }
+        if stopped.wait(timeout: .now() + configuration.limits.shutdownGracePeriod.dispatchInterval) == .timedOut {
+            logger.warning("shutdown grace period over: closing \(openConnections) connections")
+            workers.forEach { $0.forceCloseConnections() }
             stopped.wait()
         }
+        // Refusals still lingering are closed too.
+        workers.forEach { $0.forceCloseConnections() }
+        workers.forEach { $0.stop() }
+    }
+}
+
+extension Duration {
+    /// As Dispatch takes it, to the nanosecond.
+    var dispatchInterval: DispatchTimeInterval {
+        let (seconds, attoseconds) = components
+        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
 }

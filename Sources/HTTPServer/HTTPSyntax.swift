@@ -12,6 +12,11 @@ enum HTTPSyntax {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
     }
 
+    /// SP or HTAB: optional white space (OWS, BWS).
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
     /// tchar: what methods, field names and codings are made of.
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
         isDigit(byte) || isAlpha(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
@@ -20,6 +25,28 @@ enum HTTPSyntax {
     /// field-vchar, SP or HTAB: visible ASCII, obs-text, and blanks; no other control characters.
     static func isFieldValueCharacter(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: "\t") || (byte >= 0x20 && byte != 0x7F)
+    }
+
+    /// The index just past the quoted-string (RFC 9110 §5.6.4) that starts at `start` (its
+    /// opening DQUOTE), or nil when it is not one.
+    static func quotedStringEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        var index = start + 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                return index + 1
+            case UInt8(ascii: "\\"):
+                // quoted-pair: HTAB, SP, VCHAR or obs-text
+                guard index + 1 < bytes.count, isFieldValueCharacter(bytes[index + 1]) else { return nil }
+                index += 2
+            default:
+                // qdtext: HTAB, SP, visible ASCII but DQUOTE and backslash, obs-text
+                guard isFieldValueCharacter(byte) else { return nil }
+                index += 1
+            }
+        }
+        return nil
     }
 
     /// `uri-host [":" port]` (RFC 9110 §7.2), or empty.
@@ -42,7 +69,7 @@ enum HTTPSyntax {
         return colon == UInt8(ascii: ":") && port.count <= 5 && port.allSatisfy(isDigit)
     }
 
-    /// The elements of a comma-separated field value, trimmed, empty ones dropped.
+    /// The elements of a comma-separated field value, trimmed, empty ones dropped (RFC 9110 §5.6.1).
     static func commaSeparated(_ value: String) -> [String] {
         value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }

@@ -1,10 +1,5 @@
-#if canImport(Glibc)
+import CLinux
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A failed socket call: which call, on what, and the system's reason.
 public struct SocketError: Error, CustomStringConvertible, Sendable {
@@ -17,6 +12,11 @@ public struct SocketError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+
+    /// Out of file descriptors or kernel memory: the call may succeed once some are freed.
+    public var isOutOfResources: Bool {
+        [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code)
+    }
 }
 
 /// A non-blocking TCP socket. A value type over the descriptor: whoever owns it closes it once.
@@ -26,7 +26,10 @@ struct Socket: Sendable {
     enum ReadResult {
         case bytes(Int)
         case wouldBlock
-        case closed
+        /// The peer shut down its side: it sends nothing more.
+        case end
+        /// Reset by the peer, or worse: the connection is over.
+        case failed
     }
 
     /// Opens a listening socket on `host` (a numeric address or a name; `::` serves IPv6 and
@@ -74,26 +77,23 @@ struct Socket: Sendable {
     }
 
     /// The next pending connection and the client's address, or nil when none is waiting.
+    /// Throws when accepting failed; `SocketError.isOutOfResources` tells a lack of descriptors
+    /// or memory, which waiting may cure, from other failures.
     func accept() throws(SocketError) -> (Socket, String)? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let client = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                Glibc.accept(descriptor, $0, &length)
+                accept4(descriptor, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             }
         }
         guard client >= 0 else {
             switch errno {
-            case EAGAIN, EWOULDBLOCK, EINTR, ECONNABORTED: return nil
+            case EAGAIN, EWOULDBLOCK, EINTR, ECONNABORTED, EPROTO: return nil
             default: throw SocketError("accept")
             }
         }
         let socket = Socket(descriptor: client)
-        _ = fcntl(client, F_SETFD, FD_CLOEXEC)
-        do throws(SocketError) { try socket.makeNonBlocking() } catch {
-            socket.close()
-            throw error
-        }
         try? socket.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1) // responses go out whole, at once
         return (socket, Self.address(of: storage))
     }
@@ -102,11 +102,11 @@ struct Socket: Sendable {
         while true {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return .bytes(count) }
-            if count == 0 { return .closed }
+            if count == 0 { return .end }
             switch errno {
             case EINTR: continue
             case EAGAIN, EWOULDBLOCK: return .wouldBlock
-            default: return .closed // reset by the peer, or worse: either way the connection is over
+            default: return .failed
             }
         }
     }
@@ -122,6 +122,11 @@ struct Socket: Sendable {
             default: return nil
             }
         }
+    }
+
+    /// Sends the end of the stream (a FIN) while reading stays open.
+    func shutDownWriting() {
+        _ = shutdown(descriptor, Int32(SHUT_WR))
     }
 
     func close() {

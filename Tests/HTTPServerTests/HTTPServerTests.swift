@@ -19,14 +19,21 @@ final class TestServer {
     let server: HTTPServer
     var port: Int { server.port }
 
-    init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", accessLog: Logger? = nil,
-         observer: (any HTTPServerObserver)? = nil, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echo) throws {
+    convenience init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", accessLog: Logger? = nil,
+                     observer: (any HTTPServerObserver)? = nil, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echo) throws {
+        try self.init(limits: limits, host: host, accessLog: accessLog, observer: observer, answering: { request, _ in handler(request) })
+    }
+
+    /// With a handler that may answer later, through its responder.
+    init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", workerThreads: Int = 2, accessLog: Logger? = nil,
+         observer: (any HTTPServerObserver)? = nil, answering handler: @escaping HTTPHandler) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = 0
         configuration.limits = limits
+        configuration.workerThreads = workerThreads
         server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), accessLog: accessLog,
-                                observer: observer, handler: { request, _ in handler(request) })
+                                observer: observer, handler: handler)
         server.start()
     }
 
@@ -132,7 +139,7 @@ func get(_ target: String = "/", extra: String = "") -> String {
          "both Transfer-Encoding and Content-Length: the body's length is ambiguous"),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400, "Content-Length values differ"),
         ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 4\r\n\r\nabcd", 400, "Content-Length values differ"),
-        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400, "Content-Length '-1' is not a number"),
+        ("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\n", 400, "Content-Length '-1' is not a number of bytes"),
         ("GET / HTTP/1.x\r\nHost: h\r\n\r\n", 400, "the HTTP version must look like HTTP/1.1"),
         ("GET / HTTP/2.0\r\nHost: h\r\n\r\n", 505, "this server speaks HTTP/1.0 and HTTP/1.1, not HTTP/2.0"),
         ("GET / HTTP/1.1\r\nHost: h\r\nX-A: a\u{1}b\r\n\r\n", 400, "the value of X-A has a control character"),

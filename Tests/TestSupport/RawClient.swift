@@ -5,15 +5,17 @@ public struct ConnectError: Error, CustomStringConvertible {
 }
 
 /// A test client on a plain TCP socket, so tests can send exactly the bytes they mean.
-public final class RawClient {
+public final class RawClient: @unchecked Sendable {
     let descriptor: Int32
 
-    /// Connects to `host` (127.0.0.1 or ::1) on `port`; reads time out after `timeout` seconds.
+    /// Connects to `host` (127.0.0.1 or ::1) on `port`; reads, and writes the server does not
+    /// take, time out after `timeout` seconds.
     public init(port: Int, host: String = "127.0.0.1", timeout: Double = 5) throws {
         let ipv6 = host.contains(":")
         descriptor = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1_000_000))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         let status: Int32
         if ipv6 {
             var address = sockaddr_in6()
@@ -37,6 +39,9 @@ public final class RawClient {
             close(descriptor)
             throw error
         }
+        // Each send leaves at once, so pieces sent apart arrive apart.
+        var noDelay: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
     }
 
     deinit {
@@ -56,12 +61,29 @@ public final class RawClient {
         }
     }
 
+    /// Makes the socket's receive buffer as small as the kernel allows: a client that reads
+    /// nothing then holds little of what the server sends.
+    public func shrinkReceiveBuffer() {
+        var size: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    }
+
     /// Sends one byte at a time, each in its own segment.
     public func sendByteByByte(_ text: String) {
-        for byte in text.utf8 {
-            send([byte])
-            usleep(200)
+        send(inPieces: text.utf8.map { [$0] })
+    }
+
+    /// Sends each piece in its own segment, `pause` apart, so the server reads them apart.
+    public func send(inPieces pieces: [[UInt8]], pause: Duration = .microseconds(200)) {
+        for (index, piece) in pieces.enumerated() {
+            if index > 0 { usleep(useconds_t(pause / .microseconds(1))) }
+            send(piece)
         }
+    }
+
+    /// Ends what this client sends (a FIN) but keeps reading.
+    public func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
     }
 
     /// Everything until the server closes the connection (or the read times out).
@@ -76,25 +98,93 @@ public final class RawClient {
         return String(decoding: received, as: UTF8.self)
     }
 
+    /// Bytes received and not yet taken as a response.
     private var pending: [UInt8] = []
 
     /// The next response, whole: head and the body its Content-Length announces (none for HEAD
     /// when `headOnly`). nil when the connection ends first.
     public func readResponse(headOnly: Bool = false) -> ParsedResponse? {
+        if case let .response(response) = nextResponse(headOnly: headOnly) { return response }
+        return nil
+    }
+
+    /// The next response (an interim 1xx one too), or how the connection ended before one was whole.
+    public func nextResponse(headOnly: Bool = false) -> Reading {
         var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            if let response = ParsedResponse.parse(&pending, headOnly: headOnly) { return response }
+            if let response = ParsedResponse.parse(&pending, headOnly: headOnly) { return .response(response) }
             let count = recv(descriptor, &chunk, chunk.count, 0)
-            if count <= 0 { return nil }
+            guard count > 0 else { return .ended(Self.ending(count, errno), partial: String(decoding: pending, as: UTF8.self)) }
             pending += chunk[..<count]
         }
     }
 
-    /// True when the server has closed the connection (reading returns end of file).
-    public func isClosedByServer() -> Bool {
-        var byte: UInt8 = 0
-        return recv(descriptor, &byte, 1, 0) == 0
+    /// How the connection ends now that no more is expected: in order, reset, still open after
+    /// the read timeout, or with bytes nobody asked for.
+    public func end() -> ConnectionEnd {
+        if !pending.isEmpty { return .moreBytes(String(decoding: pending, as: UTF8.self)) }
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = recv(descriptor, &chunk, chunk.count, 0)
+        return count > 0 ? .moreBytes(String(decoding: chunk[..<count], as: UTF8.self)) : Self.ending(count, errno)
     }
+
+    /// True when the server has closed the connection in order and sent nothing more.
+    public func isClosedByServer() -> Bool {
+        end() == .closed
+    }
+
+    /// Whether something waits to be read (data, or the end of the connection), without waiting.
+    public func hasInput() -> Bool {
+        var watched = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&watched, 1, 0) == 1
+    }
+
+    /// Reads and drops everything until the connection ends or a read times out: how many bytes
+    /// that was, and how it ended (`.open` when the read timed out).
+    public func drain() -> (bytes: Int, end: ConnectionEnd) {
+        var total = pending.count
+        pending.removeAll()
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = recv(descriptor, &chunk, chunk.count, 0)
+            guard count > 0 else { return (total, Self.ending(count, errno)) }
+            total += count
+        }
+    }
+
+    /// What `recv` returning `count` (0 or -1, with `error`) says about the connection.
+    private static func ending(_ count: Int, _ error: Int32) -> ConnectionEnd {
+        if count == 0 { return .closed }
+        return error == EAGAIN || error == EWOULDBLOCK ? .open : .reset
+    }
+}
+
+/// How a connection ended, as its client saw it.
+public enum ConnectionEnd: Equatable, Sendable, CustomStringConvertible {
+    /// The server closed it in order: end of file after everything it sent.
+    case closed
+    /// The server reset it (or receiving failed otherwise): what it sent last may be lost.
+    case reset
+    /// Still open: nothing arrived within the read timeout.
+    case open
+    /// The server sent these bytes where nothing more was expected.
+    case moreBytes(String)
+
+    public var description: String {
+        switch self {
+        case .closed: "closed"
+        case .reset: "reset"
+        case .open: "still open after the read timeout"
+        case let .moreBytes(text): "more bytes: \(text.prefix(120).debugDescription)"
+        }
+    }
+}
+
+/// What reading the next response brought.
+public enum Reading {
+    case response(ParsedResponse)
+    /// The connection ended (or the read timed out) first, with these bytes of a response begun.
+    case ended(ConnectionEnd, partial: String)
 }
 
 public struct ParsedResponse {

@@ -1,18 +1,28 @@
 import Foundation
 
 /// A real `portinfo serve` process on an ephemeral loopback port, stopped (SIGTERM) when released.
+/// What it prints after starting is read as it comes, so a chatty server never blocks on a full pipe.
 public final class ServerProcess {
     public let process = Process()
     public let port: Int
     private let output = Pipe()
     /// Everything the server printed up to and including its startup line.
     public let startupLog: String
+    private let laterOutput = OutputCollector()
 
     /// Starts `portinfo serve` with `arguments` (host and port are chosen here) and waits for its
-    /// startup line, which names the port it listens on.
-    public init(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil) throws {
-        process.executableURL = productsDirectory.appendingPathComponent("portinfo")
-        process.arguments = ["serve", "--host", "127.0.0.1", "--port", "0"] + arguments
+    /// startup line, which names the port it listens on. `descriptorLimit` sets both its soft and
+    /// hard limits on open files (serve lifts the soft one to the hard one), through prlimit(1).
+    public init(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil,
+                descriptorLimit: Int? = nil) throws {
+        let serve = [productsDirectory.appendingPathComponent("portinfo").path, "serve", "--host", "127.0.0.1", "--port", "0"] + arguments
+        if let descriptorLimit {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(descriptorLimit):\(descriptorLimit)", "--"] + serve
+        } else {
+            process.executableURL = URL(fileURLWithPath: serve[0])
+            process.arguments = Array(serve.dropFirst())
+        }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = output
@@ -31,6 +41,7 @@ public final class ServerProcess {
             if let port = Self.listeningPort(in: log) {
                 self.port = port
                 startupLog = log
+                laterOutput.collect(from: output.fileHandleForReading)
                 return
             }
         }
@@ -69,8 +80,58 @@ public final class ServerProcess {
     /// Sends `signal` and waits for the process to end: its exit status and what it printed after starting.
     public func stop(with signal: Int32 = SIGTERM) -> (status: Int32, log: String) {
         kill(process.processIdentifier, signal)
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: rest, as: UTF8.self))
+        return (process.terminationStatus, String(decoding: laterOutput.untilEnd(), as: UTF8.self))
+    }
+
+    /// Lines printed since the startup line, so far.
+    public var linesLoggedSinceStart: Int { laterOutput.lines }
+
+    /// Its resident memory now, from /proc/PID/status.
+    public var residentMemoryBytes: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") }
+        return (line.flatMap { Int($0.split(separator: " ")[1]) } ?? 0) * 1024
+    }
+
+    /// User and system CPU time it has used so far, from /proc/PID/stat.
+    public var cpuSeconds: Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        // After the command name in parentheses: state is field 3, utime 14 and stime 15.
+        guard let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// What a process prints, read on a thread of its own until the end: the bytes and their lines.
+private final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var lineCount = 0
+    private let finished = DispatchSemaphore(value: 0)
+
+    func collect(from handle: FileHandle) {
+        Thread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                lock.withLock {
+                    data.append(chunk)
+                    lineCount += chunk.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                }
+            }
+            finished.signal()
+        }.start()
+    }
+
+    var lines: Int { lock.withLock { lineCount } }
+
+    /// Everything, once the output has ended.
+    func untilEnd() -> Data {
+        finished.wait()
+        finished.signal()
+        return lock.withLock { data }
     }
 }

@@ -1,0 +1,99 @@
+import Glibc
+
+/// One keep-alive client connection of the load generator: it sends one request at a time and
+/// reads its response whole (status line, Content-Length body).
+final class LoadConnection {
+    let descriptor: Int32
+    /// Requests answered on this connection while measuring.
+    var answered = 0
+    /// When the request on the wire was due (open loop) or sent (closed loop), in ns; nil when idle.
+    var inFlightSince: UInt64?
+    /// Due times of requests waiting for this connection to be free (open loop).
+    var waiting: [UInt64] = []
+    private var received: [UInt8] = []
+    private var scanned = 0
+
+    init(host: String, port: Int) throws(LoadError) {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        inet_pton(AF_INET, host, &address.sin_addr)
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard status == 0 else {
+            close(descriptor)
+            throw LoadError("connect to \(host):\(port): \(String(cString: strerror(errno)))")
+        }
+        var on: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// Sends `request` whole (small requests fit the socket buffer of an idle connection).
+    func send(_ request: [UInt8], since: UInt64) -> Bool {
+        inFlightSince = since
+        return request.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count
+    }
+
+    /// Reads what has arrived: the status of the response it completes, nil while incomplete;
+    /// throws when the connection ended.
+    func readResponse(into buffer: UnsafeMutableRawBufferPointer) throws(LoadError) -> Int? {
+        while true {
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
+            if count > 0 {
+                received += UnsafeRawBufferPointer(rebasing: buffer[..<count])
+                continue
+            }
+            if count == 0 { throw LoadError("closed by the server") }
+            if errno == EAGAIN || errno == EWOULDBLOCK { break }
+            if errno == EINTR { continue }
+            throw LoadError("read: \(String(cString: strerror(errno)))")
+        }
+        return try completeResponse()
+    }
+
+    private static let headEnd = Array("\r\n\r\n".utf8)
+    private static let lengthName = Array("content-length:".utf8)
+
+    private func completeResponse() throws(LoadError) -> Int? {
+        guard let end = received.withUnsafeBufferPointer({ Self.find(Self.headEnd, in: $0, from: max(0, scanned - 3)) }) else {
+            scanned = received.count
+            return nil
+        }
+        let head = received[..<end]
+        guard head.count > 12, let status = Int(String(decoding: head[9..<12], as: UTF8.self)) else {
+            throw LoadError("not an HTTP response")
+        }
+        var length = 0
+        let lowered = head.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+        if let at = lowered.withUnsafeBufferPointer({ Self.find(Self.lengthName, in: $0, from: 0) }) {
+            let digits = lowered[(at + Self.lengthName.count)...].drop { $0 == 32 }.prefix { $0 >= 48 && $0 <= 57 }
+            length = Int(String(decoding: digits, as: UTF8.self)) ?? 0
+        }
+        let total = end + 4 + length
+        guard received.count >= total else { return nil }
+        received.removeFirst(total)
+        scanned = 0
+        inFlightSince = nil
+        return status
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        for index in start...(haystack.count - needle.count) where haystack[index] == needle[0] {
+            if needle.indices.allSatisfy({ haystack[index + $0] == needle[$0] }) { return index }
+        }
+        return nil
+    }
+}
+
+struct LoadError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

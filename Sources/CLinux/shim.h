@@ -1,0 +1,8 @@
+// Linux interfaces that Glibc's Swift module leaves out.
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/timerfd.h>
+
+// A GNU extension, declared only under _GNU_SOURCE: accept with SOCK_NONBLOCK | SOCK_CLOEXEC
+// in one call.
+extern int accept4(int socket, struct sockaddr *address, socklen_t *length, int flags);

@@ -1,0 +1,63 @@
+import CLinux
+import Glibc
+
+/// A Linux epoll set, level-triggered: the sockets one I/O worker watches, each with a token
+/// that names its connection. (Linux only: this is where the server stops being portable.)
+/// Whoever made it closes it, once nothing watches its descriptor any more.
+struct EpollSet: Sendable {
+    let descriptor: Int32
+
+    /// What a ready socket is ready for.
+    struct Readiness {
+        let token: UInt64
+        let readable: Bool
+        let writable: Bool
+        /// An error, or both directions shut: the peer is gone.
+        let hungUp: Bool
+    }
+
+    init() throws(SocketError) {
+        descriptor = epoll_create1(Int32(EPOLL_CLOEXEC))
+        guard descriptor >= 0 else { throw SocketError("epoll_create1") }
+    }
+
+    func close() {
+        _ = Glibc.close(descriptor)
+    }
+
+    func add(_ socket: Int32, token: UInt64, read: Bool, write: Bool) {
+        control(EPOLL_CTL_ADD, socket, token: token, read: read, write: write)
+    }
+
+    func modify(_ socket: Int32, token: UInt64, read: Bool, write: Bool) {
+        control(EPOLL_CTL_MOD, socket, token: token, read: read, write: write)
+    }
+
+    func remove(_ socket: Int32) {
+        var unused = epoll_event()
+        epoll_ctl(descriptor, EPOLL_CTL_DEL, socket, &unused)
+    }
+
+    private func control(_ operation: Int32, _ socket: Int32, token: UInt64, read: Bool, write: Bool) {
+        var event = epoll_event()
+        event.events = (read ? EPOLLIN.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
+        event.data.u64 = token
+        epoll_ctl(descriptor, operation, socket, &event)
+    }
+
+    /// The sockets ready now, without waiting, into `events`: how many there are.
+    func ready(into events: UnsafeMutableBufferPointer<epoll_event>) -> Int {
+        while true {
+            let count = epoll_wait(descriptor, events.baseAddress, Int32(events.count), 0)
+            if count >= 0 { return Int(count) }
+            if errno != EINTR { return 0 }
+        }
+    }
+
+    static func readiness(of event: epoll_event) -> Readiness {
+        let flags = event.events
+        return Readiness(token: event.data.u64, readable: flags & EPOLLIN.rawValue != 0,
+                         writable: flags & EPOLLOUT.rawValue != 0,
+                         hungUp: flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Hostile clients against a real server process, each bound coarse enough to hold on a busy
+/// machine and tight enough to catch the defect it is named for (scripts/abuse.sh measures the
+/// same attacks finely).
+@Suite struct AbuseTests {
+    /// Two clients looping costly searches once held every worker for 17-27 s a search, and
+    /// /healthz waited over 20 s. The searches run from 1,000 words down, of one word and of
+    /// distinct prefixes, so that whatever caps the server sets, the costliest search it accepts
+    /// is among them or close to one of them.
+    @Test(.enabled(if: Snapshot.current != nil))
+    func healthzIsAnsweredWhileWorstCaseSearchesRun() throws {
+        let folder = TemporaryDirectory()
+        let seeded = try run(["seed", "--csv", Snapshot.current!, "--db", folder.path("registry.db")])
+        try #require(seeded.status == 0, "\(seeded.error)")
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
+        let port = server.port
+        let stopping = ThreadSafeBox<Bool>()
+        let attackers = DispatchGroup()
+        defer {
+            stopping.value = true
+            _ = server.stop(with: SIGKILL) // a search under way would hold up a graceful stop
+            _ = attackers.wait(timeout: .now() + 10)
+        }
+        let prefixes = "abcdefghijklmnopqrstuvwxyz0123456789".map(String.init)
+        let queries = [1000, 300, 100, 30, 10].map { Array(repeating: "a", count: $0) }
+            + [36, 16, 8, 4].map { Array(prefixes.prefix($0)) }
+        for _ in 0..<2 {
+            DispatchQueue.global().async(group: attackers) {
+                while stopping.value == nil {
+                    for words in queries {
+                        guard let client = try? RawClient(port: port, timeout: 30) else { return }
+                        let query = words.joined(separator: "+")
+                        client.send("GET /search?q=\(query)&limit=100 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                        _ = client.readResponse()
+                    }
+                }
+            }
+        }
+        usleep(300_000)
+        var waits: [Double] = []
+        var statuses: [Int?] = []
+        for _ in 0..<10 {
+            let started = Date()
+            let client = try RawClient(port: port, timeout: 1)
+            client.send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            statuses.append(client.readResponse()?.status)
+            waits.append(Date().timeIntervalSince(started))
+            usleep(100_000)
+        }
+        #expect(statuses.allSatisfy { $0 == 200 } && waits.max()! < 1,
+                "/healthz: \(statuses.filter { $0 != 200 }.count) of 10 not answered 200 within 1 s; slowest \(waits.max()!) s")
+    }
+
+    /// 30 connections each pipelining 2,000 GET /openapi.yaml and reading nothing once took the
+    /// server from 17 MB to 2.2 GB.
+    @Test func nonReadingClientsCannotBloatTheServer() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
+        let pipelined = String(repeating: "GET /openapi.yaml HTTP/1.1\r\nHost: t\r\n\r\n", count: 2000)
+        let clients = try (0..<30).map { _ in try RawClient(port: server.port, timeout: 2) }
+        // 86 KB each: the sockets' buffers take it whole even from a server that stops reading.
+        for client in clients { client.send(pipelined) }
+        var peak = 0
+        for _ in 0..<30 {
+            peak = max(peak, server.residentMemoryBytes)
+            usleep(100_000)
+        }
+        #expect(peak < 256 << 20, "resident memory reached \(peak >> 20) MB")
+        #expect(try server.request("/healthz")?.status == 200)
+    }
+
+    /// A client that takes none of its answers is closed at the write timeout, not kept (with
+    /// what it asked for) forever.
+    @Test func theWriteTimeoutClosesAClientThatReadsNothing() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off", "--write-timeout", "1"])
+        let client = try RawClient(port: server.port, timeout: 3)
+        let requests = 2000
+        client.send(String(repeating: "GET /openapi.yaml HTTP/1.1\r\nHost: t\r\n\r\n", count: requests))
+        sleep(3)
+        let (bytes, end) = client.drain()
+        #expect(end != .open)
+        let answer = try #require(try server.request("/openapi.yaml"))
+        #expect(bytes < requests * answer.body.utf8.count, "every answer was kept for it")
+    }
+
+    /// Out of descriptors, with connections waiting, the server once spun at 100% CPU and logged
+    /// 240,000 lines in 5 s. It must idle, log a little, and serve again once they are gone.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit")))
+    func outOfDescriptorsTheServerIdlesAndRecovers() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db")], descriptorLimit: 64)
+        var held = try (0..<100).map { _ in try RawClient(port: server.port) }
+        usleep(500_000)
+        let (cpu, lines) = (server.cpuSeconds, server.linesLoggedSinceStart)
+        sleep(3)
+        let busy = (server.cpuSeconds - cpu) / 3
+        let logged = server.linesLoggedSinceStart - lines
+        #expect(busy < 0.5, "\(Int(busy * 100))% of a core")
+        #expect(logged < 100, "\(logged) lines")
+
+        held.removeAll()
+        var recovered = false
+        for _ in 0..<20 where !recovered {
+            let client = try RawClient(port: server.port, timeout: 1)
+            client.send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+            recovered = client.readResponse()?.status == 200
+            if !recovered { usleep(250_000) }
+        }
+        #expect(recovered, "no 200 within 5 s of the release")
+    }
+
+    /// Clients that send their header section a byte at a time are answered 408 and their
+    /// connections ended at the header timeout, however many there are.
+    @Test func slowLorisConnectionsAreClosedAtTheHeaderTimeout() throws {
+        let folder = try seededFolder()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off", "--header-timeout", "1"])
+        let clients = try (0..<50).map { _ in try RawClient(port: server.port, timeout: 1) }
+        for client in clients { client.send("GET /ports/600 HTTP/1.1\r\nHost: t\r\nX-Slow: ") }
+        for _ in 0..<12 {
+            for client in clients where !client.hasInput() { client.send("a") }
+            usleep(200_000)
+        }
+        #expect(try server.request("/healthz")?.status == 200)
+        let answers = clients.map { $0.readResponse()?.status }
+        #expect(answers.allSatisfy { $0 == 408 }, "\(answers.filter { $0 != 408 }.count) of 50 not answered 408")
+        let leftOpen = clients.filter { $0.drain().end == .open }.count
+        #expect(leftOpen == 0, "\(leftOpen) of 50 left open")
+    }
+}
