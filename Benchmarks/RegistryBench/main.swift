@@ -36,7 +36,7 @@ func benchLookup(_ store: RegistryStore, port: Int) throws {
 /// Every query the store runs, each at its dearest on the full registry, for the cost model in
 /// RegistryStore: searches within SearchQuery's caps (the commonest initial letter, s, with about
 /// 5,000 records to rank, on its first and last page; the eight words that measured dearest
-/// together; the first eight letters; a text of the longest length accepted), and the scans.
+/// together; the first eight letters; a text of the longest length accepted), the scans, the check.
 func benchCosts(_ store: RegistryStore) throws {
     func report(_ name: String, runs: Int = 5, _ body: () throws -> String) throws {
         var result = ""
@@ -55,6 +55,7 @@ func benchCosts(_ store: RegistryStore) throws {
     try report("serviceNames(for: .tcp)") { "\(try store.serviceNames(for: .tcp).count) ports" }
     try report("unassignedPorts(transport: nil)") { "\(try store.unassignedPorts(transport: nil).count { $0 }) ports" }
     try report("metadata()", runs: 1_000) { "\(try store.metadata().recordCount) records" }
+    try report("quickCheck()") { try store.quickCheck() ?? "ok" }
 }
 
 do {

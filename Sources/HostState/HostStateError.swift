@@ -2,9 +2,9 @@
 public enum HostStateError: Error, CustomStringConvertible, Equatable {
     /// The system has no `/proc/net` (not Linux, or a sandbox without procfs).
     case unsupported(procRoot: String)
+    /// A socket table that is there but cannot be read. (A line in it that cannot be read is no
+    /// error: it is left out, and counted in MalformedLines.)
     case unreadable(path: String, reason: String)
-    /// A socket table the kernel wrote in a shape this parser does not know.
-    case malformedSocketTable(path: String, line: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -13,8 +13,6 @@ public enum HostStateError: Error, CustomStringConvertible, Equatable {
                 + "(portinfo reads them from Linux's /proc/net)"
         case let .unreadable(path, reason):
             "cannot read \(path): \(reason)"
-        case let .malformedSocketTable(path, line, reason):
-            "\(path) line \(line): \(reason)"
         }
     }
 }

@@ -2,7 +2,8 @@ import Synchronization
 
 /// The host's listening sockets, cheaply under load: `listeners()` may be called from many
 /// threads at once; callers arriving while a scan runs wait for it rather than starting their
-/// own, and a finished scan answers again until it is `maxAge` old.
+/// own, and a finished scan answers again until it is `maxAge` old. Socket table lines a scan
+/// cannot read are left out of its answer and told to `skippedLines`.
 public final class ListenerScanner: Sendable {
     /// Short enough that a socket opened a moment ago soon shows; long enough that a burst of
     /// requests costs one scan.
@@ -12,8 +13,9 @@ public final class ListenerScanner: Sendable {
     /// for every caller (apart from those that wait for a scan already running).
     public let maxAge: Duration
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let scan: @Sendable () throws(HostStateError) -> [Listener]
+    private let scan: @Sendable () throws(HostStateError) -> (listeners: [Listener], malformed: MalformedLines)
     private let scanTook: (@Sendable (Duration) -> Void)?
+    private let skippedLines: (@Sendable (MalformedLines) -> Void)?
     private let state = Mutex(State())
 
     private struct State {
@@ -24,16 +26,20 @@ public final class ListenerScanner: Sendable {
 
     /// Scans the /proc tree at `procRoot` (`/proc` is the host's; tests give a tree of their own)
     /// and names socket owners through the passwd file at `passwdPath`. `now` is the clock that
-    /// ages results and times scans; `scanTook`, when given, hears how long each scan took.
+    /// ages results and times scans; `scanTook`, when given, hears how long each scan took, and
+    /// `skippedLines` the table lines each scan that left any out could not read (how many, and
+    /// the first: for a counter and a log line). Both are called by the caller that ran the scan.
     public convenience init(
         procRoot: String = "/proc",
         passwdPath: String = "/etc/passwd",
         maxAge: Duration = defaultMaxAge,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-        scanTook: (@Sendable (Duration) -> Void)? = nil
+        scanTook: (@Sendable (Duration) -> Void)? = nil,
+        skippedLines: (@Sendable (MalformedLines) -> Void)? = nil
     ) {
         let reader = ProcListenerReader(procRoot: procRoot, passwdPath: passwdPath)
-        self.init(maxAge: maxAge, now: now, scanTook: scanTook, scan: { () throws(HostStateError) in try reader.listeners() })
+        self.init(maxAge: maxAge, now: now, scanTook: scanTook, skippedLines: skippedLines,
+                  scan: { () throws(HostStateError) in try reader.listeners() })
     }
 
     /// With any scan in place of reading /proc, for tests of the sharing and the reuse.
@@ -41,12 +47,14 @@ public final class ListenerScanner: Sendable {
         maxAge: Duration,
         now: @escaping @Sendable () -> ContinuousClock.Instant,
         scanTook: (@Sendable (Duration) -> Void)? = nil,
-        scan: @escaping @Sendable () throws(HostStateError) -> [Listener]
+        skippedLines: (@Sendable (MalformedLines) -> Void)? = nil,
+        scan: @escaping @Sendable () throws(HostStateError) -> (listeners: [Listener], malformed: MalformedLines)
     ) {
         precondition(maxAge >= .zero, "maxAge must not be negative")
         self.maxAge = maxAge
         self.now = now
         self.scanTook = scanTook
+        self.skippedLines = skippedLines
         self.scan = scan
     }
 
@@ -72,8 +80,10 @@ public final class ListenerScanner: Sendable {
             return try inFlight.wait().get()
         case let .run(inFlight):
             let startedAt = now()
-            let result = Result { () throws(HostStateError) in try scan() }
+            let scanned = Result { () throws(HostStateError) in try scan() }
             scanTook?(now() - startedAt)
+            if case let .success((_, malformed)) = scanned, malformed.count > 0 { skippedLines?(malformed) }
+            let result = scanned.map(\.listeners)
             state.withLock { state in
                 state.inFlight = nil
                 // A failure is shared with the callers waiting for it, but never reused.

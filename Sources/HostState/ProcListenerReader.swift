@@ -1,14 +1,8 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One reading of the host's listening sockets from a /proc tree: the four socket tables, the
 /// owners of the sockets found there, and their users' names. Command lines and environments
-/// are never read.
+/// are never read. Table lines it cannot read are left out and reported beside the listeners.
 struct ProcListenerReader: Sendable {
     /// The socket tables under `<procRoot>/net`, and what each holds.
     static let socketTables: [(file: String, transport: Listener.Transport)] = [
@@ -18,12 +12,14 @@ struct ProcListenerReader: Sendable {
     let procRoot: String
     let passwdPath: String
 
-    /// Sorted by transport (tcp first), port, family (ipv4 first), address (numerically), then pid.
-    func listeners() throws(HostStateError) -> [Listener] {
+    /// Listeners sorted by transport (tcp first), port, family (ipv4 first), address
+    /// (numerically), then pid; and the table lines left out.
+    func listeners() throws(HostStateError) -> (listeners: [Listener], malformed: MalformedLines) {
         guard isDirectory("\(procRoot)/net") else { throw .unsupported(procRoot: procRoot) }
         var sockets: [(transport: Listener.Transport, socket: ProcNetSocket)] = []
+        var malformed = MalformedLines()
         for table in Self.socketTables {
-            for socket in try listeningSockets(inTable: table.file, transport: table.transport) {
+            for socket in try listeningSockets(inTable: table.file, transport: table.transport, malformed: &malformed) {
                 sockets.append((table.transport, socket))
             }
         }
@@ -38,12 +34,13 @@ struct ProcListenerReader: Sendable {
             if a.socket.local.address != b.socket.local.address { return a.socket.local.address < b.socket.local.address }
             return owners[a.socket.inode]?.pid ?? Int.max < owners[b.socket.inode]?.pid ?? Int.max
         }
-        return sockets.map { transport, socket in
+        let listeners = sockets.map { transport, socket in
             let owner = owners[socket.inode]
             return Listener(transport: transport, family: socket.local.family, address: socket.local.addressText,
                             port: socket.local.port, pid: owner?.pid, process: owner?.process,
                             user: users.user(uid: socket.uid))
         }
+        return (listeners, malformed)
     }
 
     /// Transport (tcp first), then port, then family (ipv4 first), in one number.
@@ -51,7 +48,9 @@ struct ProcListenerReader: Sendable {
         (transport == .tcp ? 0 : 1) << 17 | endpoint.port << 1 | (endpoint.family == .ipv4 ? 0 : 1)
     }
 
-    private func listeningSockets(inTable file: String, transport: Listener.Transport) throws(HostStateError) -> [ProcNetSocket] {
+    private func listeningSockets(
+        inTable file: String, transport: Listener.Transport, malformed: inout MalformedLines
+    ) throws(HostStateError) -> [ProcNetSocket] {
         let path = "\(procRoot)/net/\(file)"
         let table: [UInt8]
         do {
@@ -61,13 +60,9 @@ struct ProcListenerReader: Sendable {
         } catch {
             throw .unreadable(path: path, reason: error.reason)
         }
-        do {
-            switch transport {
-            case .tcp: return try ProcNetTCPParser.listeningSockets(in: table)
-            case .udp: return try ProcNetUDPParser.unconnectedSockets(in: table)
-            }
-        } catch {
-            throw .malformedSocketTable(path: path, line: error.line, reason: error.reason)
+        switch transport {
+        case .tcp: return ProcNetTCPParser.listeningSockets(in: table, path: path, malformed: &malformed)
+        case .udp: return ProcNetUDPParser.unconnectedSockets(in: table, path: path, malformed: &malformed)
         }
     }
 

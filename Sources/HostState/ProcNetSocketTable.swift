@@ -5,6 +5,7 @@
 ///
 /// Later columns differ between TCP and UDP and between kernel versions, and are ignored.
 /// Columns are separated by runs of spaces, and lines are padded with trailing spaces.
+/// A line that cannot be read is left out and counted, and the lines around it are read as usual.
 enum ProcNetSocketTable {
     static let localAddressColumn = 1
     static let remoteAddressColumn = 2
@@ -27,7 +28,7 @@ enum ProcNetSocketTable {
         func state() throws(ProcNetFormatError) -> UInt8 {
             let text = column(ProcNetSocketTable.stateColumn)
             guard text.count == 2, let state = ASCIINumber.hexadecimal(text, as: UInt8.self) else {
-                throw formatError("state is not two hex digits: '\(String(decoding: text, as: UTF8.self))'")
+                throw formatError("state is not two hex digits: \(ProcNetSocketTable.quoted(text))")
             }
             return state
         }
@@ -57,7 +58,7 @@ enum ProcNetSocketTable {
         private func endpoint(_ index: Int) throws(ProcNetFormatError) -> ProcNetEndpoint {
             let text = column(index)
             guard let endpoint = ProcNetEndpoint(text) else {
-                throw formatError("not an address:port in hex: '\(String(decoding: text, as: UTF8.self))'")
+                throw formatError("not an address:port in hex: \(ProcNetSocketTable.quoted(text))")
             }
             return endpoint
         }
@@ -67,17 +68,22 @@ enum ProcNetSocketTable {
         ) throws(ProcNetFormatError) -> Value {
             let text = column(index)
             guard let value = ASCIINumber.decimal(text, as: Value.self) else {
-                throw formatError("\(name) is not a decimal number: '\(String(decoding: text, as: UTF8.self))'")
+                throw formatError("\(name) is not a decimal number: \(ProcNetSocketTable.quoted(text))")
             }
             return value
         }
     }
 
     /// Calls `body` with each socket row, skipping the header (first column `sl`) and blank lines.
-    static func forEachRow(in table: [UInt8], _ body: (borrowing Row) throws(ProcNetFormatError) -> Void) throws(ProcNetFormatError) {
+    /// A row with too few columns, or one that `body` throws on, is added to `malformed` (as a
+    /// line of the table at `path`) and left out.
+    static func forEachRow(
+        in table: [UInt8], path: String, malformed: inout MalformedLines,
+        _ body: (borrowing Row) throws(ProcNetFormatError) -> Void
+    ) {
         var columns = [Range<Int>](repeating: 0..<0, count: columnsRead)
-        try table.withUnsafeBufferPointer { bytes throws(ProcNetFormatError) in
-            try columns.withUnsafeMutableBufferPointer { columns throws(ProcNetFormatError) in
+        table.withUnsafeBufferPointer { bytes in
+            columns.withUnsafeMutableBufferPointer { columns in
                 var lineStart = 0, line = 0
                 while lineStart < bytes.count {
                     line += 1
@@ -85,13 +91,35 @@ enum ProcNetSocketTable {
                     defer { lineStart = lineEnd + 1 }
                     let count = splitColumns(bytes[lineStart..<lineEnd], into: columns)
                     if count == 0 || bytes[columns[0]].elementsEqual(headerFirstColumn) { continue }
-                    guard count == columnsRead else {
-                        throw ProcNetFormatError(line: line, reason: "expected at least \(columnsRead) columns, found \(count)")
+                    do throws(ProcNetFormatError) {
+                        guard count == columnsRead else {
+                            throw ProcNetFormatError(line: line, reason: "expected at least \(columnsRead) columns, found \(count)")
+                        }
+                        try body(Row(line: line, bytes: bytes, columns: UnsafeBufferPointer(columns)))
+                    } catch {
+                        malformed.add(error, in: path)
                     }
-                    try body(Row(line: line, bytes: bytes, columns: UnsafeBufferPointer(columns)))
                 }
             }
         }
+    }
+
+    /// The most of a column a reason quotes: a line of binary garbage, or a megabyte long, still
+    /// makes a short log line.
+    static let quotedBytes = 40
+
+    /// `text` in quotes for a reason: printable ASCII as it is, any other byte as `\xNN`, cut
+    /// after `quotedBytes` bytes with an ellipsis.
+    static func quoted(_ text: some Collection<UInt8>) -> String {
+        var quoted = "'"
+        for byte in text.prefix(quotedBytes) {
+            if (0x20...0x7E).contains(byte), byte != UInt8(ascii: "\\") {
+                quoted.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                quoted += "\\x" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16, uppercase: true)
+            }
+        }
+        return quoted + (text.count > quotedBytes ? "'…" : "'")
     }
 
     private static let newline = UInt8(ascii: "\n")

@@ -3,9 +3,10 @@
 enum ProcNetTCPParser {
     static let listenState: UInt8 = 0x0A
 
-    static func listeningSockets(in table: [UInt8]) throws(ProcNetFormatError) -> [ProcNetSocket] {
+    /// Rows it cannot read are added to `malformed` as lines of `path`, and left out.
+    static func listeningSockets(in table: [UInt8], path: String, malformed: inout MalformedLines) -> [ProcNetSocket] {
         var sockets: [ProcNetSocket] = []
-        try ProcNetSocketTable.forEachRow(in: table) { row throws(ProcNetFormatError) in
+        ProcNetSocketTable.forEachRow(in: table, path: path, malformed: &malformed) { row throws(ProcNetFormatError) in
             // Most rows of a busy host are connections: decide on the state before anything else.
             guard try row.state() == listenState else { return }
             sockets.append(ProcNetSocket(local: try row.localEndpoint(), uid: try row.uid(), inode: try row.inode()))

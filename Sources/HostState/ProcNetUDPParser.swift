@@ -4,9 +4,10 @@
 enum ProcNetUDPParser {
     static let unconnectedState: UInt8 = 0x07
 
-    static func unconnectedSockets(in table: [UInt8]) throws(ProcNetFormatError) -> [ProcNetSocket] {
+    /// Rows it cannot read are added to `malformed` as lines of `path`, and left out.
+    static func unconnectedSockets(in table: [UInt8], path: String, malformed: inout MalformedLines) -> [ProcNetSocket] {
         var sockets: [ProcNetSocket] = []
-        try ProcNetSocketTable.forEachRow(in: table) { row throws(ProcNetFormatError) in
+        ProcNetSocketTable.forEachRow(in: table, path: path, malformed: &malformed) { row throws(ProcNetFormatError) in
             guard try row.state() == unconnectedState, try row.remoteEndpoint().isUnset else { return }
             sockets.append(ProcNetSocket(local: try row.localEndpoint(), uid: try row.uid(), inode: try row.inode()))
         }

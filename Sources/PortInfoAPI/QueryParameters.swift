@@ -31,20 +31,24 @@ struct QueryParameters {
         var pairStart = bytes.startIndex
         while pairStart != bytes.endIndex {
             let pairEnd = bytes[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
-            let equals = bytes[pairStart..<pairEnd].firstIndex(of: UInt8(ascii: "="))
-            if Self.decodes(query[pairStart..<(equals ?? pairEnd)], to: name) {
-                return query[(equals.map(bytes.index(after:)) ?? pairEnd)..<pairEnd]
+            // An empty pair (`a&&b`, a leading `&`) names nothing, as in WHATWG's form parsing.
+            if pairStart != pairEnd {
+                let equals = bytes[pairStart..<pairEnd].firstIndex(of: UInt8(ascii: "="))
+                if Self.decodes(query[pairStart..<(equals ?? pairEnd)], to: name) {
+                    return query[(equals.map(bytes.index(after:)) ?? pairEnd)..<pairEnd]
+                }
             }
             pairStart = pairEnd == bytes.endIndex ? pairEnd : bytes.index(after: pairEnd)
         }
         return nil
     }
 
-    /// Whether `rawName` decodes to `name`; compared as bytes when it holds nothing to decode.
+    /// Whether `rawName` decodes to exactly the bytes of `name`. Not String's `==`, which takes
+    /// canonically equivalent text for equal: `%E2%84%AA` (KELVIN SIGN) would be the name `K`.
     private static func decodes(_ rawName: Substring, to name: String) -> Bool {
         guard rawName.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
             return rawName.utf8.elementsEqual(name.utf8)
         }
-        return String(percentDecoding: rawName, plusIsSpace: true) == name
+        return String(percentDecoding: rawName, plusIsSpace: true)?.utf8.elementsEqual(name.utf8) ?? false
     }
 }

@@ -32,6 +32,9 @@ public struct CSVReader<Input: ByteStream> {
         case fieldStart, unquoted, quoted, quoteInQuoted
         /// A CR outside quotes: only an LF may follow it.
         case carriageReturn
+        /// A CR alone on its line: with its LF, an empty line to skip (a line holding only `""`
+        /// is not empty: it is a record of one empty field).
+        case carriageReturnOnEmptyLine
         /// A CR inside quotes: CRLF becomes LF, a lone CR is kept.
         case carriageReturnInQuoted
     }
@@ -93,7 +96,7 @@ public struct CSVReader<Input: ByteStream> {
                     try finishField(&field, into: &fields, recordLine: recordLine)
                     return finishRecord(fields, line: recordLine)
                 case UInt8(ascii: "\r"):
-                    state = .carriageReturn
+                    state = fields.isEmpty && state == .fieldStart ? .carriageReturnOnEmptyLine : .carriageReturn
                 case UInt8(ascii: "\"") where state == .fieldStart:
                     quoteLine = line
                     state = .quoted
@@ -128,12 +131,12 @@ public struct CSVReader<Input: ByteStream> {
                 default:
                     throw CSVError(line: line, reason: "unexpected text after a closing quote (a quote inside a quoted field must be doubled)")
                 }
-            case .carriageReturn:
+            case .carriageReturn, .carriageReturnOnEmptyLine:
                 guard byte == UInt8(ascii: "\n") else {
                     throw CSVError(line: line, reason: "a carriage return not followed by a line feed")
                 }
                 line += 1
-                if fields.isEmpty, field.isEmpty {
+                if state == .carriageReturnOnEmptyLine {
                     recordLine = line
                     state = .fieldStart
                     continue
@@ -155,7 +158,7 @@ public struct CSVReader<Input: ByteStream> {
         switch state {
         case .quoted, .carriageReturnInQuoted:
             throw CSVError(line: quoteLine, reason: "a quoted field opened on line \(quoteLine) is never closed")
-        case .carriageReturn:
+        case .carriageReturn, .carriageReturnOnEmptyLine:
             throw CSVError(line: line, reason: "a carriage return not followed by a line feed")
         case .fieldStart where fields.isEmpty && field.isEmpty:
             return nil

@@ -11,8 +11,12 @@ public final class Database {
 
     public let path: String
     let connection: OpaquePointer
+    /// nil: statements run as long as they take (seeding, which no client waits on).
+    let statementBudget: StatementBudget?
 
-    public init(path: String, mode: Mode) throws(SQLiteError) {
+    /// With a `statementBudget`, a statement still running that long after its first step is
+    /// interrupted: it fails with SQLITE_INTERRUPT, and can be run again.
+    public init(path: String, mode: Mode, statementBudget: Duration? = nil) throws(SQLiteError) {
         let flags: Int32 = switch mode {
         case .readOnly: SQLITE_OPEN_READONLY
         case .readWriteCreate: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
@@ -27,6 +31,8 @@ public final class Database {
         sqlite3_extended_result_codes(connection, 1)
         self.path = path
         self.connection = connection
+        self.statementBudget = statementBudget.map(StatementBudget.init)
+        self.statementBudget?.install(on: connection)
     }
 
     deinit {
@@ -36,16 +42,18 @@ public final class Database {
     /// Runs one or more SQL statements that return no rows.
     public func execute(_ sql: String) throws(SQLiteError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
+        statementBudget?.statementStarted()
         let code = sqlite3_exec(connection, sql, nil, nil, &errorMessage)
+        statementBudget?.statementEnded()
         guard code == SQLITE_OK else {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: code, message: message, sql: sql)
+            throw SQLiteError(code: code, message: message, sql: sql, budget: statementBudget?.budget)
         }
     }
 
     public func prepare(_ sql: String) throws(SQLiteError) -> Statement {
-        try Statement(sql: sql, connection: connection)
+        try Statement(sql: sql, connection: connection, budget: statementBudget)
     }
 
     /// Runs `body` inside BEGIN IMMEDIATE … COMMIT, rolling back when it throws.

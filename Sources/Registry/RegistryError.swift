@@ -7,6 +7,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case invalidCSV(source: String, error: CSVError)
     case emptyCSV(source: String)
     case seedFailed(path: String, reason: String)
+    /// A query stopped by the store's statement budget: the database is sound, try again later.
+    case queryTimedOut(budget: Duration)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
             "\(source): no CSV header: the input is empty"
         case let .seedFailed(path, reason):
             "seeding \(path) failed, the previous database is untouched: \(reason)"
+        case let .queryTimedOut(budget):
+            "the registry query was stopped: it ran past its time budget of \(budget)"
         }
     }
 }

@@ -18,15 +18,22 @@ public struct SearchResults: Equatable, Sendable {
 ///   caps the words at 8 and the text at 256 bytes, and repeats cost nothing. The page then ranks
 ///   every match (at most every record) keeping `limit + offset` of them in the sorter, so no
 ///   offset costs more than ranking every match, and decodes at most `limit` (100) records.
-///   Dearest accepted: the letter `s`, 4,958 matches, last page: 23-31 ms; the eight words that
+///   Dearest accepted: the letter `s`, 4,958 matches, last page: 20-31 ms; the eight words that
 ///   cost most together: 15-22 ms. (Uncapped, 1,000 words took 17-27 s.)
 /// - `serviceNames(for:)`, `unassignedPorts(transport:)`: one scan of every record, an answer of at
 ///   most 65,536 entries. 3-5 ms each; the API runs them once, when it starts.
 /// - `metadata()`: one row. ~10 µs.
+/// - `quickCheck()`: reads every page of the file (2.5 MB). ~7 ms, ~40 ms from a cold page cache.
+/// Whatever the query, no statement runs past `statementBudget` (a search runs two): SQLite
+/// interrupts it, and the query throws `RegistryError.queryTimedOut`.
 public final class RegistryStore {
     /// Search pages hold at most this many records.
     public static let maximumSearchLimit = 100
     public static let defaultSearchLimit = 20
+    /// Eight times the dearest statement measured (a search's page, above), so a loaded host does
+    /// not make legitimate queries fail; short enough that a runaway statement holds one of the
+    /// API's few pooled stores, and a processor, for a quarter of a second at most.
+    public static let defaultStatementBudget: Duration = .milliseconds(250)
 
     public let database: Database
     private static let recordColumns = """
@@ -58,11 +65,16 @@ public final class RegistryStore {
     private let searchPage: Statement
     private let searchCount: Statement
 
+    /// How long any one statement may run before it is stopped.
+    public let statementBudget: Duration
+
     /// Opens the database at `path` read-only, checking that it is a complete registry of this
     /// binary's schema version.
-    public init(path: String) throws {
+    public init(path: String, statementBudget: Duration = defaultStatementBudget) throws {
+        precondition(statementBudget > .zero, "the statement budget must be more than zero")
         guard access(path, F_OK) == 0 else { throw RegistryError.missingDatabase(path: path) }
-        database = try Database(path: path, mode: .readOnly)
+        self.statementBudget = statementBudget
+        database = try Database(path: path, mode: .readOnly, statementBudget: statementBudget)
         do {
             try Migrator().requireCurrent(database)
         } catch let error as SQLiteError {
@@ -82,10 +94,12 @@ public final class RegistryStore {
     /// Every record whose port or range covers `port`, in registry order. With a transport, the
     /// records for that transport and those that name none (they hold for every transport).
     public func records(coveringPort port: Int, transport: Record.Transport? = nil) throws -> [Record] {
-        try coveringPort.bind(port, at: 1)
-        try coveringPort.bind(transport?.rawValue, at: 2)
-        try coveringPort.bind(widestRange, at: 3)
-        return try coveringPort.rows(record)
+        try withinBudget {
+            try coveringPort.bind(port, at: 1)
+            try coveringPort.bind(transport?.rawValue, at: 2)
+            try coveringPort.bind(widestRange, at: 3)
+            return try coveringPort.rows(record)
+        }
     }
 
     public func lookup(port: Int, transport: Record.Transport? = nil) throws -> PortLookup {
@@ -94,8 +108,10 @@ public final class RegistryStore {
 
     /// Records whose service name is `name`, compared case-insensitively, in registry order.
     public func records(named name: String) throws -> [Record] {
-        try named.bind(name.lowercased(), at: 1)
-        return try named.rows(record)
+        try withinBudget {
+            try named.bind(name.lowercased(), at: 1)
+            return try named.rows(record)
+        }
     }
 
     /// Full-text search over service names, descriptions and notes: every word of `query` must
@@ -103,13 +119,15 @@ public final class RegistryStore {
     public func search(_ query: SearchQuery, limit: Int = defaultSearchLimit, offset: Int = 0) throws -> SearchResults {
         precondition((1...Self.maximumSearchLimit).contains(limit) && offset >= 0, "callers validate limit and offset")
         guard let match = query.ftsQuery else { return SearchResults(total: 0, records: []) }
-        try searchCount.bind(match, at: 1)
-        let total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
-        try searchPage.bind(match, at: 1)
-        try searchPage.bind(query.text.lowercased(), at: 2)
-        try searchPage.bind(limit, at: 3)
-        try searchPage.bind(offset, at: 4)
-        return SearchResults(total: total, records: try searchPage.rows(record))
+        return try withinBudget {
+            try searchCount.bind(match, at: 1)
+            let total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
+            try searchPage.bind(match, at: 1)
+            try searchPage.bind(query.text.lowercased(), at: 2)
+            try searchPage.bind(limit, at: 3)
+            try searchPage.bind(offset, at: 4)
+            return SearchResults(total: total, records: try searchPage.rows(record))
+        }
     }
 
     /// For each port a record names a service for, over `transport` (records naming no transport
@@ -123,7 +141,7 @@ public final class RegistryStore {
             """)
         try statement.bind(transport.rawValue, at: 1)
         var names: [Int: String] = [:]
-        for (first, last, name) in try statement.rows({ ($0.int(at: 0), $0.int(at: 1), $0.text(at: 2)) }) {
+        for (first, last, name) in try withinBudget({ try statement.rows { ($0.int(at: 0), $0.int(at: 1), $0.text(at: 2)) } }) {
             for port in first...last where names[port] == nil { names[port] = name }
         }
         return names
@@ -138,7 +156,7 @@ public final class RegistryStore {
             """)
         try statement.bind(transport?.rawValue, at: 1)
         var unassigned = [Bool](repeating: true, count: PortLookup.validPorts.count)
-        for (first, last) in try statement.rows({ ($0.int(at: 0), $0.int(at: 1)) }) {
+        for (first, last) in try withinBudget({ try statement.rows { ($0.int(at: 0), $0.int(at: 1)) } }) {
             for port in first...last { unassigned[port] = false }
         }
         return unassigned
@@ -147,11 +165,48 @@ public final class RegistryStore {
     public func metadata() throws -> RegistryMetadata {
         let statement = try database.prepare(
             "SELECT source, csv_sha256, imported_at, record_count, newest_iana_date FROM registry_metadata")
-        guard let metadata = try statement.rows({
-            RegistryMetadata(source: $0.text(at: 0), csvSHA256: $0.text(at: 1), importedAt: $0.text(at: 2),
-                             recordCount: $0.int(at: 3), newestIANADate: $0.optionalText(at: 4))
+        guard let metadata = try withinBudget({
+            try statement.rows {
+                RegistryMetadata(source: $0.text(at: 0), csvSHA256: $0.text(at: 1), importedAt: $0.text(at: 2),
+                                 recordCount: $0.int(at: 3), newestIANADate: $0.optionalText(at: 4))
+            }
         }).first else { throw RegistryError.incompleteDatabase(path: database.path) }
         return metadata
+    }
+
+    /// SQLite's `PRAGMA quick_check` of the whole file: nil when it finds nothing wrong, else what
+    /// it found, for a health check to fail on: at most `quickCheckProblems` of SQLite's messages
+    /// (one line each, such as "Page 37: btreeInitPage() returns error code 11"), or SQLite's error
+    /// when the check cannot go on. It reads every page of the file (milliseconds: not for every
+    /// request); pages this connection has cached are checked as they were first read, so a newly
+    /// opened store checks the file as it is now.
+    public func quickCheck() throws -> String? {
+        let lines: [Substring]
+        do {
+            // One row per database checked (main here), its problems a line each.
+            lines = try withinBudget {
+                try database.prepare("PRAGMA quick_check(\(Self.quickCheckProblems + 1))").rows { $0.text(at: 0) }
+            }.flatMap { $0.split(whereSeparator: \.isNewline) }
+        } catch let error as SQLiteError where error.isCorruption {
+            return error.message // a page too damaged for the check to go on
+        }
+        guard lines != ["ok"] else { return nil }
+        let problems = lines.filter { !$0.hasPrefix("*** in database ") }
+        var summary = problems.prefix(Self.quickCheckProblems).map(String.init)
+        if problems.count > Self.quickCheckProblems { summary.append("and more") }
+        return summary.joined(separator: "; ")
+    }
+
+    /// Enough of SQLite's messages to tell a damaged page from a damaged file, few enough for a log line.
+    static let quickCheckProblems = 5
+
+    /// Runs one query; a statement SQLite interrupted is one that ran past the budget.
+    private func withinBudget<Result>(_ query: () throws -> Result) throws -> Result {
+        do {
+            return try query()
+        } catch let error as SQLiteError where error.wasInterrupted {
+            throw RegistryError.queryTimedOut(budget: statementBudget)
+        }
     }
 
     private func record(_ row: Statement) throws -> Record {

@@ -6,18 +6,25 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     public let message: String
     public let sql: String?
 
-    init(code: Int32, message: String, sql: String? = nil) {
+    /// With the connection's statement `budget`, an interruption says it was the budget's doing.
+    init(code: Int32, message: String, sql: String? = nil, budget: Duration? = nil) {
         self.code = code
-        self.message = message
+        self.message = if code == SQLITE_INTERRUPT, let budget { "\(message): still running after its time budget of \(budget)" } else { message }
         self.sql = sql
     }
 
     /// The error SQLite last recorded on `connection` for a call that returned `code`.
-    init(code: Int32, connection: OpaquePointer?, sql: String? = nil) {
+    init(code: Int32, connection: OpaquePointer?, sql: String? = nil, budget: Duration? = nil) {
         let message = connection.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) }
             ?? String(cString: sqlite3_errstr(code))
-        self.init(code: code, message: message, sql: sql)
+        self.init(code: code, message: message, sql: sql, budget: budget)
     }
+
+    /// Stopped by the statement budget (nothing else here interrupts a statement).
+    var wasInterrupted: Bool { code == SQLITE_INTERRUPT }
+
+    /// The file is damaged (SQLITE_CORRUPT in any of its extended forms, or not a database at all).
+    var isCorruption: Bool { code & 0xFF == SQLITE_CORRUPT || code == SQLITE_NOTADB }
 
     public var description: String {
         guard let sql else { return "SQLite error \(code): \(message)" }

@@ -6,8 +6,11 @@ public final class Statement {
     public let sql: String
     private let handle: OpaquePointer
     private let connection: OpaquePointer
+    private let budget: StatementBudget?
+    /// Between the first step and the end of a run: the budget's clock is running for it.
+    private var isRunning = false
 
-    init(sql: String, connection: OpaquePointer) throws(SQLiteError) {
+    init(sql: String, connection: OpaquePointer, budget: StatementBudget?) throws(SQLiteError) {
         var handle: OpaquePointer?
         let code = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
         guard code == SQLITE_OK, let handle else {
@@ -16,9 +19,11 @@ public final class Statement {
         self.sql = sql
         self.handle = handle
         self.connection = connection
+        self.budget = budget
     }
 
     deinit {
+        endRun()
         sqlite3_finalize(handle)
     }
 
@@ -55,12 +60,19 @@ public final class Statement {
     /// Advances to the next row: true when there is one, false when the statement is done.
     @discardableResult
     public func step() throws(SQLiteError) -> Bool {
+        if !isRunning {
+            isRunning = true
+            budget?.statementStarted()
+        }
         switch sqlite3_step(handle) {
         case SQLITE_ROW: return true
-        case SQLITE_DONE: return false
+        case SQLITE_DONE:
+            endRun()
+            return false
         case let code:
-            let error = SQLiteError(code: code, connection: connection, sql: sql)
+            let error = SQLiteError(code: code, connection: connection, sql: sql, budget: budget?.budget)
             sqlite3_reset(handle)
+            endRun()
             throw error
         }
     }
@@ -69,6 +81,13 @@ public final class Statement {
     public func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
+        endRun()
+    }
+
+    private func endRun() {
+        guard isRunning else { return }
+        isRunning = false
+        budget?.statementEnded()
     }
 
     /// Runs the bound statement to the end, mapping each row, then resets it.

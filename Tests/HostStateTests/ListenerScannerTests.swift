@@ -46,7 +46,7 @@ final class CountingScan: Sendable {
 }
 
 func scanner(_ scan: CountingScan, maxAge: Duration, clock: ManualClock = ManualClock()) -> ListenerScanner {
-    ListenerScanner(maxAge: maxAge, now: { clock.now }, scan: { () throws(HostStateError) in try scan.run() })
+    ListenerScanner(maxAge: maxAge, now: { clock.now }, scan: { () throws(HostStateError) in (try scan.run(), MalformedLines()) })
 }
 
 /// Runs `body` on `count` threads of their own (real threads: callers block while they wait)
@@ -170,7 +170,7 @@ struct ListenerScannerTests {
         let scanner = ListenerScanner(maxAge: .seconds(1), now: { clock.now }, scanTook: { took in timings.withLock { $0.append(took) } },
                                       scan: { () throws(HostStateError) in
             clock.advance(by: .milliseconds(7))
-            return []
+            return ([], MalformedLines())
         })
         _ = try scanner.listeners()
         _ = try scanner.listeners()

@@ -1,9 +1,19 @@
 @testable import HostState
 import Testing
 
-/// The listening sockets of a table, as (address, port, uid, inode), in table order.
-func tcpListeners(_ table: String) throws -> [SocketSummary] {
-    try ProcNetTCPParser.listeningSockets(in: Array(table.utf8)).map(SocketSummary.init)
+/// The listening sockets of a table, as (address, port, uid, inode), in table order; every line
+/// must be readable.
+func tcpListeners(_ table: String) -> [SocketSummary] {
+    let (sockets, malformed) = tcpListenersAndMalformed(Array(table.utf8))
+    #expect(malformed.count == 0, "\(malformed.first.map(String.init(describing:)) ?? "")")
+    return sockets
+}
+
+/// The listening sockets of a table and the lines it left out.
+func tcpListenersAndMalformed(_ table: [UInt8]) -> (sockets: [SocketSummary], malformed: MalformedLines) {
+    var malformed = MalformedLines()
+    let sockets = ProcNetTCPParser.listeningSockets(in: table, path: "/proc/net/tcp", malformed: &malformed)
+    return (sockets.map(SocketSummary.init), malformed)
 }
 
 struct SocketSummary: Equatable, CustomStringConvertible {
@@ -28,12 +38,6 @@ struct SocketSummary: Equatable, CustomStringConvertible {
     var description: String { "\(family) \(address) \(port) uid \(uid) inode \(inode)" }
 }
 
-/// The error a table fails with, or nil when it parses.
-func formatError(_ read: () throws(ProcNetFormatError) -> [ProcNetSocket]) -> ProcNetFormatError? {
-    do { _ = try read() } catch { return error }
-    return nil
-}
-
 @Suite(.enabled(if: hostIsLittleEndian, "the fixtures are little-endian captures"))
 struct ProcNetTCPParserTests {
     @Test func fixturesKeepTheKernelsTrailingSpaces() {
@@ -42,7 +46,7 @@ struct ProcNetTCPParserTests {
     }
 
     @Test func listeningIPv4SocketsOnlyFromARealTable() throws {
-        #expect(try tcpListeners(ProcNetFixtures.tcp) == [
+        #expect(tcpListeners(ProcNetFixtures.tcp) == [
             SocketSummary(.ipv4, "0.0.0.0", 5432, inode: 110_350),
             SocketSummary(.ipv4, "0.0.0.0", 2024, inode: 1603),
             SocketSummary(.ipv4, "127.0.0.1", 3000, uid: 1000, inode: 110_930),
@@ -52,7 +56,7 @@ struct ProcNetTCPParserTests {
     }
 
     @Test func listeningIPv6SocketsIncludingMappedAndWildcard() throws {
-        #expect(try tcpListeners(ProcNetFixtures.tcp6) == [
+        #expect(tcpListeners(ProcNetFixtures.tcp6) == [
             SocketSummary(.ipv6, "::ffff:127.0.0.1", 9090, inode: 110_354),
             SocketSummary(.ipv6, "fd00::2", 443, inode: 110_355),
             SocketSummary(.ipv6, "::", 80, inode: 110_352),
@@ -68,7 +72,7 @@ struct ProcNetTCPParserTests {
            9: 0100007F:1F91 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 110399 1 0000000027b32b2a 20 0 0 10 -1
 
         """
-        #expect(try tcpListeners(table).isEmpty)
+        #expect(tcpListeners(table).isEmpty)
     }
 
     @Test func oddLinesExactlyTenColumnsLowercaseHexNoFinalNewlineAndBlankLines() throws {
@@ -78,33 +82,37 @@ struct ProcNetTCPParserTests {
             + "   0: 0100007f:1f90 00000000:0000 0a 00000000:00000000 00:00000000 00000000     0        0 42\n"
             + "   \n"
             + "   1: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000  65534        0 43 1 ffff 100 0 0 10 0 extra columns  "
-        #expect(try tcpListeners(table) == [
+        #expect(tcpListeners(table) == [
             SocketSummary(.ipv4, "127.0.0.1", 8080, inode: 42),
             SocketSummary(.ipv4, "0.0.0.0", 22, uid: 65534, inode: 43),
         ])
     }
 
     @Test func anEmptyTableOrOnlyTheHeaderHasNoSockets() throws {
-        #expect(try tcpListeners("").isEmpty)
-        #expect(try tcpListeners("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n").isEmpty)
+        #expect(tcpListeners("").isEmpty)
+        #expect(tcpListeners("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n").isEmpty)
     }
 
-    @Test func malformedRowsNameTheirLine() {
+    @Test func aMalformedRowIsLeftOutAndNamedTheRowsAroundItAreRead() {
         let header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
         let good = "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 42\n"
-        func error(_ row: String) -> ProcNetFormatError? {
-            formatError { () throws(ProcNetFormatError) in try ProcNetTCPParser.listeningSockets(in: Array((header + good + row).utf8)) }
+        let after = "   2: 0100007F:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 43\n"
+        func skipped(_ row: String) -> MalformedLines.Line? {
+            let (sockets, malformed) = tcpListenersAndMalformed(Array((header + good + row + after).utf8))
+            #expect(sockets.map(\.port) == [8080, 22], "\(row)")
+            #expect(malformed.count == 1, "\(row)")
+            return malformed.first
         }
-        #expect(error("   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000\n")
-            == ProcNetFormatError(line: 3, reason: "expected at least 10 columns, found 5"))
-        #expect(error("   1: 0100007F:1F90 00000000:0000 XA 00000000:00000000 00:00000000 00000000 0 0 42\n")?.reason
+        #expect(skipped("   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000\n")
+            == MalformedLines.Line(path: "/proc/net/tcp", line: 3, reason: "expected at least 10 columns, found 5"))
+        #expect(skipped("   1: 0100007F:1F90 00000000:0000 XA 00000000:00000000 00:00000000 00000000 0 0 42\n")?.reason
             == "state is not two hex digits: 'XA'")
-        #expect(error("   1: 00007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 42\n")?.reason
+        #expect(skipped("   1: 00007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 42\n")?.reason
             == "not an address:port in hex: '00007F:1F90'")
-        #expect(error("   1: 0100007F:11F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 42\n")?.line == 3)
-        #expect(error("   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 -1 0 42\n")?.reason
+        #expect(skipped("   1: 0100007F:11F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 42\n")?.line == 3)
+        #expect(skipped("   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 -1 0 42\n")?.reason
             == "uid is not a decimal number: '-1'")
-        #expect(error("   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 18446744073709551616\n")?.reason
+        #expect(skipped("   1: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 18446744073709551616\n")?.reason
             == "inode is not a decimal number: '18446744073709551616'")
     }
 }

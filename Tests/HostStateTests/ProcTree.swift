@@ -33,7 +33,11 @@ final class ProcTree {
     }
 
     func write(_ contents: String, to relativePath: String) throws {
-        try Data(contents.utf8).write(to: root.appendingPathComponent(relativePath))
+        try write(Data(contents.utf8), to: relativePath)
+    }
+
+    func write(_ contents: Data, to relativePath: String) throws {
+        try contents.write(to: root.appendingPathComponent(relativePath))
     }
 
     func remove(_ relativePath: String) throws {

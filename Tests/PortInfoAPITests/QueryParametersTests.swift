@@ -24,6 +24,20 @@ import Testing
         #expect(throws: Problem.self) { try query.value("x") }
     }
 
+    @Test func anEmptyPairIsNoParameter() throws {
+        // Found by fuzzing (scripts/fuzz.sh query-parameters): `&&` was read as a parameter named "".
+        #expect(!QueryParameters("q=1&&x").contains(""))
+        #expect(!QueryParameters("&").contains(""))
+        #expect(try QueryParameters("&&=x").value("") == "x")
+    }
+
+    @Test func aNameMatchesByItsBytesNotByCanonicalEquivalence() throws {
+        // Found with the query-parameters fuzz harness: U+212A KELVIN SIGN is canonically equivalent to `K`.
+        #expect(!QueryParameters("%E2%84%AA=1").contains("K"))
+        #expect(try QueryParameters("%E2%84%AA=1&K=2").value("K") == "2")
+        #expect(try QueryParameters("caf%C3%A9=1").value("café") == "1")
+    }
+
     @Test func noQueryHasNoParameters() throws {
         #expect(try QueryParameters(nil).value("q") == nil)
         #expect(!QueryParameters("").contains(""))

@@ -71,6 +71,13 @@ func csvError(_ text: String) -> CSVError? {
         #expect(try readAll("").isEmpty)
     }
 
+    @Test func aLineOfOneEmptyQuotedFieldIsARecordWhateverItsLineEnd() throws {
+        // Found by fuzzing (scripts/fuzz.sh csv-reader): before CRLF, `""` was taken for an empty line.
+        let expected = [CSVRecord(line: 1, fields: ["a"]), CSVRecord(line: 2, fields: [""]), CSVRecord(line: 4, fields: ["b"])]
+        #expect(try readAll("a\n\"\"\n\nb\n") == expected)
+        #expect(try readAll("a\r\n\"\"\r\n\r\nb\r\n") == expected)
+    }
+
     @Test func anUnterminatedQuoteNamesTheLineItOpened() {
         #expect(csvError("a,b\nc,\"never\nclosed,d\n") == CSVError(line: 2, reason: "a quoted field opened on line 2 is never closed"))
     }

@@ -4,10 +4,10 @@ import Testing
 import TestSupport
 
 /// A store over the traps fixture, in its own folder.
-func trapsStore() throws -> (RegistryStore, TemporaryDirectory) {
+func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget) throws -> (RegistryStore, TemporaryDirectory) {
     let folder = TemporaryDirectory()
     try seed(trapsCSV, into: folder.path("r.db"), in: folder)
-    return (try RegistryStore(path: folder.path("r.db")), folder)
+    return (try RegistryStore(path: folder.path("r.db"), statementBudget: statementBudget), folder)
 }
 
 @Suite struct RegistryStoreTests {
