@@ -1,4 +1,5 @@
 import Prometheus
+import Registry
 
 /// How `PortInfoAPI` serves: from which database, to which browser pages, for how long caches
 /// may keep its answers, into which registry it records its metrics.
@@ -29,6 +30,11 @@ public struct APIConfiguration: Sendable {
     /// At least 1; 1024 by default (QueryThreadPool says why).
     public var queryQueueLength: Int
 
+    /// How long one SQLite statement may run before it is stopped and its request answered 503
+    /// with `Retry-After` (`query-timed-out`). More than 0; RegistryStore's default (250 ms,
+    /// eight times the dearest statement measured) by default.
+    public var queryTimeBudget: Duration
+
     /// Where the API records its metrics, and what `/metrics` shows: anything else recorded there
     /// (through a swift-metrics factory on it, say) shows too. A new one by default.
     public var metricsRegistry: PrometheusCollectorRegistry
@@ -36,6 +42,7 @@ public struct APIConfiguration: Sendable {
     public init(databasePath: String, allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
                 localReporting: LocalReporting? = nil, queryThreads: Int = defaultQueryThreads,
                 queryQueueLength: Int = defaultQueryQueueLength,
+                queryTimeBudget: Duration = RegistryStore.defaultStatementBudget,
                 metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.databasePath = databasePath
         self.allowedOrigins = allowedOrigins
@@ -43,6 +50,7 @@ public struct APIConfiguration: Sendable {
         self.localReporting = localReporting
         self.queryThreads = queryThreads
         self.queryQueueLength = queryQueueLength
+        self.queryTimeBudget = queryTimeBudget
         self.metricsRegistry = metricsRegistry
     }
 

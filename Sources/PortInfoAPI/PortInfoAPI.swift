@@ -27,8 +27,11 @@ public final class PortInfoAPI: Sendable {
     /// This host's name, as `/listeners` answers say.
     private let hostName: String
 
-    /// A full query queue drains in milliseconds: a second later is soon enough, and spreads retries.
+    /// A full query queue drains in milliseconds, and a query stopped at its time budget is one
+    /// of a burst: a second later is soon enough, and spreads retries.
     static let retryAfterSeconds = 1
+    /// Socket table lines a scan cannot read recur with every scan: one log line a minute tells.
+    static let malformedLinesLogInterval: Duration = .seconds(60)
 
     /// Opens the registry database read-only; fails with a RegistryError when it is missing or is
     /// not a complete registry of this binary's schema, or a PortInfoAPIError.
@@ -37,9 +40,11 @@ public final class PortInfoAPI: Sendable {
         guard configuration.queryThreads >= 1, configuration.queryQueueLength >= 1 else {
             throw PortInfoAPIError.invalidQueryPoolSize(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength)
         }
+        guard configuration.queryTimeBudget > .zero else { throw PortInfoAPIError.nonPositiveQueryTimeBudget(configuration.queryTimeBudget) }
         self.configuration = configuration
         // A store for each query thread: none ever waits for one.
-        stores = try RegistryStorePool(path: configuration.databasePath, count: configuration.queryThreads)
+        stores = try RegistryStorePool(path: configuration.databasePath, count: configuration.queryThreads,
+                                       statementBudget: configuration.queryTimeBudget)
         let metadata = stores.metadata
         registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
         let queries = try QueryThreadPool(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength,
@@ -54,13 +59,41 @@ public final class PortInfoAPI: Sendable {
             compactTag: EntityTag(registry: metadata, format: .compact), prettyTag: EntityTag(registry: metadata, format: .pretty),
             cacheMaxAge: configuration.cacheMaxAge, metrics: metrics)
         if let settings = configuration.localReporting {
-            let scanner = ListenerScanner(maxAge: settings.scanMaxAge, scanTook: { metrics.listenerScanned(in: $0) })
+            let logger = logger, throttle = LogThrottle(interval: Self.malformedLinesLogInterval)
+            let scanner = ListenerScanner(maxAge: settings.scanMaxAge, scanTook: { metrics.listenerScanned(in: $0) },
+                                          skippedLines: { malformed in
+                metrics.listenerLinesSkipped(malformed.count)
+                if throttle.allows() {
+                    logger.warning("a scan of the host's sockets left out lines it could not read", metadata: [
+                        "lines": "\(malformed.count)", "first": "\(malformed.first.map(String.init(describing:)) ?? "")"])
+                }
+            })
             let report = try stores.withStore { try LocalHostReport(store: $0, scanner: scanner) }
             localHost = (LocalAccessRules(settings), report)
         } else {
             localHost = nil
         }
         hostName = LocalHostReport.hostName
+        // Checked on a query thread, so that the server answers meanwhile: reading every page
+        // takes milliseconds (tens from a cold page cache).
+        _ = queries.submit { [self] in checkDatabase() }
+    }
+
+    /// SQLite's quick_check of the database, once, at start: a damaged file fails /healthz for good.
+    private func checkDatabase() {
+        let database = configuration.databasePath
+        do {
+            if let damage = try stores.withStore({ try $0.quickCheck() }) {
+                health.checkFoundDamage()
+                logger.critical("the registry database failed SQLite's quick_check: re-seed it",
+                                metadata: ["database": "\(database)", "found": "\(damage)"])
+            } else {
+                logger.info("the registry database passed SQLite's quick_check", metadata: ["database": "\(database)"])
+            }
+        } catch {
+            logger.warning("SQLite's quick_check of the registry database did not finish",
+                           metadata: ["database": "\(database)", "error": "\(error)"])
+        }
     }
 
     /// A route's answer: at hand, or to be worked out on a query thread. `context` and `format`
@@ -268,7 +301,7 @@ public final class PortInfoAPI: Sendable {
 
     /// From what the API last saw of the database (RegistryHealth), never waiting for it.
     private func healthAnswer(format: APIJSON.Format, context: Answer.Context) throws(Problem) -> Answer {
-        let (answers, probe) = health.check()
+        let (failure, probe) = health.check()
         if probe {
             let queued = queries.submit { [self] in
                 _ = try? fromRegistry { try $0.metadata() }
@@ -276,8 +309,13 @@ public final class PortInfoAPI: Sendable {
             }
             if !queued { health.probeFinished() }
         }
-        guard answers else {
+        switch failure {
+        case .damaged:
+            throw Problem(.registryUnavailable, "the registry database failed SQLite's integrity check when the server started: re-seed it")
+        case .lastQueryFailed:
             throw Problem(.registryUnavailable, "the registry database did not answer its last query; the server's log says why")
+        case nil:
+            break
         }
         return .json(APIJSON.health(format: format), caching: .noStore, context: context)
     }
@@ -335,6 +373,10 @@ public final class PortInfoAPI: Sendable {
             let result = try stores.withStore(query)
             health.observe(answered: true)
             return result
+        } catch RegistryError.queryTimedOut {
+            // The database answers; this query asked too much of it.
+            logger.warning("registry query stopped at its time budget", metadata: ["budget": "\(configuration.queryTimeBudget)"])
+            throw Problem(.queryTimedOut, "the query took longer than the server gives one; try again in a moment, or ask for less")
         } catch {
             health.observe(answered: false)
             logger.error("registry query failed", metadata: ["database": "\(configuration.databasePath)", "error": "\(error)"])
@@ -362,7 +404,7 @@ public final class PortInfoAPI: Sendable {
         case .unauthorized:
             fields.append(("WWW-Authenticate", #"Bearer realm="portinfo local-host reports""#))
             caching = .noStore
-        case .serverBusy:
+        case .serverBusy, .queryTimedOut:
             fields.append(("Retry-After", String(Self.retryAfterSeconds)))
             caching = .noStore
         case .registryUnavailable, .hostStateUnavailable, .forbidden, .localReportingOff:

@@ -5,6 +5,7 @@ public enum PortInfoAPIError: Error, CustomStringConvertible, Equatable {
     case negativeCacheMaxAge(Int)
     case registryReplacedWhileOpening(path: String)
     case invalidQueryPoolSize(threads: Int, queueLength: Int)
+    case nonPositiveQueryTimeBudget(Duration)
     case cannotStartQueryThreads(errno: Int32)
 
     public var description: String {
@@ -15,6 +16,8 @@ public enum PortInfoAPIError: Error, CustomStringConvertible, Equatable {
             "\(path) was replaced while the API opened it (a seed finished?): start it again"
         case let .invalidQueryPoolSize(threads, queueLength):
             "the query pool needs at least 1 thread and room for 1 waiting query, got \(threads) threads and \(queueLength)"
+        case let .nonPositiveQueryTimeBudget(budget):
+            "the query time budget must be more than 0, got \(budget)"
         case let .cannotStartQueryThreads(errno):
             "cannot start the query threads: \(String(cString: strerror(errno)))"
         }

@@ -18,6 +18,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         static let listenerScanDuration = "portinfo_listener_scan_duration_seconds"
         static let busyRefusals = "portinfo_query_queue_full_total"
         static let waitingQueries = "portinfo_query_queue_waiting"
+        static let malformedListenerLines = "portinfo_listener_malformed_lines_total"
     }
 
     /// swift-metrics has no place for help text: the page gains it when rendered.
@@ -31,6 +32,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         Name.listenerScanDuration: "Seconds one scan of the host's listening sockets took.",
         Name.busyRefusals: "Requests answered 503 because the query queue was full.",
         Name.waitingQueries: "Requests waiting for a query thread, as of this scrape.",
+        Name.malformedListenerLines: "Lines of /proc/net socket tables that scans could not read and left out.",
     ]
 
     /// Answers from memory take microseconds, searches up to milliseconds; a second is very slow.
@@ -58,6 +60,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
     private let registryAge: (meter: Meter, age: RegistryAge)?
     /// nil when local-host reporting is off: the server never scans.
     private let listenerScanDuration: CoreMetrics.Timer?
+    private let malformedListenerLines: CoreMetrics.Counter?
 
     private struct Recorders {
         var answered: [RequestSeries: (requests: CoreMetrics.Counter, duration: CoreMetrics.Timer)] = [:]
@@ -83,6 +86,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         Meter(label: Name.registryRecords, factory: factory).set(metadata.recordCount)
         registryAge = RegistryAge(metadata).map { (Meter(label: Name.registryAge, factory: factory), $0) }
         listenerScanDuration = scansListeners ? CoreMetrics.Timer(label: Name.listenerScanDuration, factory: factory) : nil
+        malformedListenerLines = scansListeners ? CoreMetrics.Counter(label: Name.malformedListenerLines, factory: factory) : nil
     }
 
     // MARK: HTTPServerObserver
@@ -134,6 +138,11 @@ public final class PortInfoMetrics: HTTPServerObserver {
     /// A scan of the host's listening sockets took `duration`.
     func listenerScanned(in duration: Duration) {
         listenerScanDuration?.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// A scan of the host's sockets left out `count` lines it could not read.
+    func listenerLinesSkipped(_ count: Int) {
+        malformedListenerLines?.increment(by: count)
     }
 
     /// The `/metrics` page, in Prometheus text format 0.0.4, as of now.

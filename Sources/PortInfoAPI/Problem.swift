@@ -15,6 +15,7 @@ struct Problem: Error {
         case forbidden = "forbidden"
         case hostStateUnavailable = "host-state-unavailable"
         case serverBusy = "server-busy"
+        case queryTimedOut = "query-timed-out"
 
         static let typePrefix = "https://portinfo.invalid/problems/"
 
@@ -27,7 +28,7 @@ struct Problem: Error {
             case .forbidden: 403
             case .unknownPath, .unknownService, .localReportingOff: 404
             case .methodNotAllowed: 405
-            case .registryUnavailable, .hostStateUnavailable, .serverBusy: 503
+            case .registryUnavailable, .hostStateUnavailable, .serverBusy, .queryTimedOut: 503
             }
         }
 
@@ -45,6 +46,7 @@ struct Problem: Error {
             case .forbidden: "Forbidden"
             case .hostStateUnavailable: "Host state unavailable"
             case .serverBusy: "Server busy"
+            case .queryTimedOut: "Query timed out"
             }
         }
     }

@@ -19,13 +19,14 @@ final class RegistryStorePool: Sendable {
     /// What the stores were opened on.
     let metadata: RegistryMetadata
 
-    /// Opens the database at `path` read-only, `count` times (at least once).
-    init(path: String, count: Int) throws {
-        let first = try RegistryStore(path: path)
+    /// Opens the database at `path` read-only, `count` times (at least once), each store stopping
+    /// any statement that runs past `statementBudget`.
+    init(path: String, count: Int, statementBudget: Duration) throws {
+        let first = try RegistryStore(path: path, statementBudget: statementBudget)
         metadata = try first.metadata()
         var stores = [LentStore(first)]
         for _ in 1..<max(1, count) {
-            let store = try RegistryStore(path: path)
+            let store = try RegistryStore(path: path, statementBudget: statementBudget)
             guard try store.metadata() == metadata else { throw PortInfoAPIError.registryReplacedWhileOpening(path: path) }
             stores.append(LentStore(store))
         }

@@ -54,13 +54,14 @@ enum EnvironmentDefault {
     static func seconds(_ flag: Double?, _ variable: String, option: String, default fallback: Double,
                         zeroAllowed: Bool = false) throws -> Duration {
         let seconds = try resolve(flag, variable, default: fallback)
-        guard seconds > 0 || (zeroAllowed && seconds == 0), seconds <= maximumSeconds else {
+        // Compared as a Duration too: a positive number of seconds too small for one is none.
+        guard seconds >= 0, seconds <= maximumSeconds, Duration.seconds(seconds) > .zero || (zeroAllowed && seconds == 0) else {
             throw ValidationError("""
                 \(option) (\(variable)) must be \(zeroAllowed ? "0 or more" : "more than 0") seconds and at most \
                 \(Int(maximumSeconds)), got \(seconds)
                 """)
         }
-        return .milliseconds(Int((seconds * 1000).rounded()))
+        return .seconds(seconds)
     }
 
     /// Whether a setting was given at all, by its flag or its variable.

@@ -69,6 +69,9 @@ struct Serve: ParsableCommand {
     @Option(help: "Requests that may wait for a query thread; more are answered 503 with Retry-After. (env PORTINFO_QUERY_QUEUE, default 1024)")
     var queryQueue: Int?
 
+    @Option(help: "Seconds one SQLite statement may run; one that runs longer is stopped and answered 503 with Retry-After. (env PORTINFO_QUERY_TIME_BUDGET, default 0.25)")
+    var queryTimeBudget: Double?
+
     @Option(help: "Connections open at once; more are answered 503. (env PORTINFO_MAX_CONNECTIONS, default 4096)")
     var maxConnections: Int?
 
@@ -136,6 +139,8 @@ struct Serve: ParsableCommand {
                                                          default: APIConfiguration.defaultQueryThreads, in: 1...Self.maximumQueryThreads),
             queryQueueLength: try EnvironmentDefault.integer(queryQueue, "PORTINFO_QUERY_QUEUE", option: "--query-queue",
                                                              default: APIConfiguration.defaultQueryQueueLength, in: 1...Int.max),
+            queryTimeBudget: try EnvironmentDefault.seconds(queryTimeBudget, "PORTINFO_QUERY_TIME_BUDGET", option: "--query-time-budget",
+                                                            default: RegistryStore.defaultStatementBudget / .seconds(1)),
             metricsRegistry: metricsRegistry)
         let logRequests = try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on
 

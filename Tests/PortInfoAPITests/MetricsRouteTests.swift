@@ -54,17 +54,19 @@ import TestSupport
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         api.metrics.requestAnswered(route: .health, method: "GET", status: 200, duration: .microseconds(5))
         api.metrics.listenerScanned(in: .milliseconds(3))
+        api.metrics.listenerLinesSkipped(2)
         let page = try PrometheusText(api.get("/metrics").text)
         let names = ["portinfo_http_requests_total", "portinfo_http_request_duration_seconds", "portinfo_http_open_connections",
                      "portinfo_http_rejected_connections_total", "portinfo_registry_records", "portinfo_registry_age_seconds",
                      "portinfo_listener_scan_duration_seconds", "portinfo_query_queue_full_total",
-                     "portinfo_query_queue_waiting"]
+                     "portinfo_query_queue_waiting", "portinfo_listener_malformed_lines_total"]
         #expect(page.types.keys.sorted() == names.sorted())
         #expect(page.help.keys.sorted() == names.sorted())
         #expect(page.types["portinfo_http_request_duration_seconds"] == "histogram")
         #expect(page.types["portinfo_listener_scan_duration_seconds"] == "histogram")
         #expect(page.value("portinfo_listener_scan_duration_seconds_bucket", ["le": "0.0025"]) == 0)
         #expect(page.value("portinfo_listener_scan_duration_seconds_bucket", ["le": "0.005"]) == 1)
+        #expect(page.value("portinfo_listener_malformed_lines_total") == 2)
     }
 
     @Test func theRegistrysSizeAndAgeComeFromItsMetadata() throws {

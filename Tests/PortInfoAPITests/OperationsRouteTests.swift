@@ -100,3 +100,43 @@ func sha256Hex(_ text: String) -> String {
     digest.update(Array(text.utf8))
     return digest.finalize()
 }
+
+@Suite struct DatabaseCheckTests {
+    @Test func aDatabaseThatFailsQuickCheckAtStartFailsHealthzForGood() throws {
+        let folder = TemporaryDirectory()
+        let path = try seededDatabase(generatedCSV(records: 3_000), in: folder)
+        // Garbage over a few leaf pages of the records table, which opening the registry never reads.
+        let seeded = try Database(path: path, mode: .readOnly)
+        let pageSize = Int(try seeded.scalarText("PRAGMA page_size") ?? "") ?? 0
+        let pages = try seeded.prepare("SELECT pageno FROM dbstat WHERE name = 'records' AND pagetype = 'leaf' ORDER BY pageno")
+            .rows { $0.int(at: 0) }
+        try #require(pages.count > 10 && pageSize > 0)
+        let file = try #require(FileHandle(forUpdatingAtPath: path))
+        for page in pages[5..<8] {
+            try file.seek(toOffset: UInt64((page - 1) * pageSize))
+            try file.write(contentsOf: Data(repeating: 0xA5, count: pageSize))
+        }
+        try file.close()
+
+        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: path))
+        // The check runs on a query thread as the API starts; /healthz answers at once meanwhile.
+        var health = api.get("/healthz")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while health.status == 200 && ContinuousClock.now < deadline {
+            usleep(10_000)
+            health = api.get("/healthz")
+        }
+        #expect(health.status == 503)
+        #expect(health.problemType == "https://portinfo.invalid/problems/registry-unavailable")
+        #expect(health.detail == "the registry database failed SQLite's integrity check when the server started: re-seed it")
+        // Queries that pass meanwhile do not mend it.
+        #expect(api.get("/registry").status == 200 && api.get("/services/svc1").status == 200)
+        #expect(api.get("/healthz").status == 503)
+    }
+
+    @Test func aSoundDatabasePassesAndStaysHealthy() throws {
+        let (api, _) = try trapsAPI()
+        usleep(200_000) // long enough for the check to have run
+        #expect(api.get("/healthz").status == 200)
+    }
+}

@@ -72,6 +72,11 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
         let folder = TemporaryDirectory()
         let database = try seededDatabase(trapsCSV, in: folder)
         let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryThreads: 1, queryQueueLength: 1))
+        // The database check the API starts with takes the thread or the queue's one place for a
+        // moment: once a query is answered after it, the thread is free (first in, first out).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while api.get("/services/ftp").status != 200 && ContinuousClock.now < deadline { usleep(1_000) }
+        let before = try PrometheusText(api.get("/metrics").text)
         let held = RecordingSink(holding: true)
         #expect(api.handle(request("/services/ftp"), HTTPResponder(sink: held, request: 1)) == nil)
         #expect(held.next()?.response.status == 200) // the only query thread is held, delivering
@@ -87,10 +92,30 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
         // What is in memory still answers at once, health included.
         #expect(api.handle(request("/healthz"), HTTPResponder(sink: queued, request: 4))?.status == 200)
         let page = try PrometheusText(try #require(api.handle(request("/metrics"), HTTPResponder(sink: queued, request: 5))).text)
-        #expect(page.value("portinfo_query_queue_full_total") == 1)
+        let busy503 = ["route": "/services/{name}", "method": "GET", "status": "503"]
+        #expect(page.value("portinfo_query_queue_full_total")! - before.value("portinfo_query_queue_full_total")! == 1)
         #expect(page.value("portinfo_query_queue_waiting") == 1)
-        #expect(page.value("portinfo_http_requests_total", ["route": "/services/{name}", "method": "GET", "status": "503"]) == 1)
+        #expect(page.value("portinfo_http_requests_total", busy503)! - (before.value("portinfo_http_requests_total", busy503) ?? 0) == 1)
         held.releaseOne()
         #expect(queued.next()?.response.status == 200, "the queued search answers once the thread is free")
+    }
+}
+
+@Suite struct QueryTimeBudgetTests {
+    @Test func aQueryPastItsBudgetIsA503WithRetryAfterAndTheDatabaseStaysHealthy() throws {
+        let folder = TemporaryDirectory()
+        // Every record matches the search: ranking them takes far longer than a millisecond.
+        let database = try seededDatabase(generatedCSV(records: 20_000), in: folder)
+        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryTimeBudget: .milliseconds(1)))
+        let response = api.get("/search?q=generated")
+        #expect(response.status == 503)
+        #expect(response.problemType == "https://portinfo.invalid/problems/query-timed-out")
+        #expect(response.headers["Retry-After"] == "1" && response.headers["Cache-Control"] == "no-store")
+        #expect(response.detail == "the query took longer than the server gives one; try again in a moment, or ask for less")
+        #expect(api.get("/services/svc7").status == 200, "the store is usable after")
+        #expect(api.get("/healthz").status == 200)
+        #expect(throws: PortInfoAPIError.nonPositiveQueryTimeBudget(.zero)) {
+            try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryTimeBudget: .zero))
+        }
     }
 }
