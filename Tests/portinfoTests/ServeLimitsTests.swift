@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 import Synchronization
 import Testing
 import TestSupport
@@ -143,5 +144,35 @@ import TestSupport
         }
         server.process.waitUntilExit()
         #expect(server.process.terminationStatus == 0)
+    }
+}
+
+@Suite struct DatabaseCheckServeTests {
+    @Test func aDamagedDatabaseStillServesButFailsHealthAndSaysSoInTheLog() throws {
+        let folder = TemporaryDirectory()
+        let csv = folder.write("bulk.csv", generatedCSV(records: 3_000))
+        let path = folder.path("registry.db")
+        #expect(try run(["seed", "--csv", csv, "--db", path]).status == 0)
+        let seeded = try Database(path: path, mode: .readOnly)
+        let pageSize = Int(try seeded.scalarText("PRAGMA page_size") ?? "") ?? 0
+        let pages = try seeded.prepare("SELECT pageno FROM dbstat WHERE name = 'records' AND pagetype = 'leaf' ORDER BY pageno")
+            .rows { $0.int(at: 0) }
+        let file = try #require(FileHandle(forUpdatingAtPath: path))
+        try file.seek(toOffset: UInt64((pages[5] - 1) * pageSize))
+        try file.write(contentsOf: Data(repeating: 0xA5, count: pageSize))
+        try file.close()
+
+        let server = try ServerProcess(["--db", path])
+        var health = 200
+        for _ in 0..<200 where health == 200 {
+            health = try ask(server, "/healthz", [("Host", "localhost")]).status
+            if health == 200 { usleep(20_000) }
+        }
+        #expect(health == 503)
+        #expect(try run(["healthcheck", "--port", String(server.port)]).status == 1)
+        #expect(try ask(server, "/registry", [("Host", "localhost")]).status == 200, "it still serves what it can")
+        let log = server.startupLog + server.stop().log
+        let line = try #require(log.split(separator: "\n").first { $0.contains("the registry database failed SQLite's quick_check: re-seed it") })
+        #expect(line.contains("critical") && line.contains("found=database disk image is malformed"))
     }
 }
