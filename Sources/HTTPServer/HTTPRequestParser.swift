@@ -50,6 +50,8 @@ struct HTTPRequestParser {
     private var target = ""
     private var version = HTTPRequest.Version.http1_1
     private var fields: [(name: String, value: String)] = []
+    /// The host of an absolute-form target, which stands for the Host field (RFC 9112 §3.2.2).
+    private var absoluteFormAuthority: String?
     private var framing = FramingFields()
     private var headerBytes = 0
     private var bodyBytes = 0
@@ -232,8 +234,9 @@ struct HTTPRequestParser {
         }
         target = String(decoding: line[(firstSpace + 1)..<secondSpace], as: UTF8.self)
         let versionBytes = line[(secondSpace + 1)...]
-        if let path = Self.pathOfAbsoluteForm(target) {
+        if let (authority, path) = Self.absoluteForm(target) {
             target = path
+            absoluteFormAuthority = authority
         } else if line[firstSpace + 1] != UInt8(ascii: "/") && target != "*" {
             throw HTTPParseError(status: 400, detail: "the request target must be a path starting with /, an absolute http URI, or * for OPTIONS")
         }
@@ -248,14 +251,16 @@ struct HTTPRequestParser {
         }
     }
 
-    /// `http://host:port/path?query` -> `/path?query` (RFC 9112 §3.2.2: servers must accept the
-    /// absolute form, which proxies send); nil for any other target.
-    private static func pathOfAbsoluteForm(_ target: String) -> String? {
+    /// `http://host:port/path?query` -> (`host:port`, `/path?query`) (RFC 9112 §3.2.2: servers
+    /// must accept the absolute form, which proxies send); nil for any other target.
+    private static func absoluteForm(_ target: String) -> (authority: String, path: String)? {
         guard target.utf8.first != UInt8(ascii: "/") else { return nil }
         let lowered = target.lowercased()
         guard let scheme = ["http://", "https://"].first(where: lowered.hasPrefix) else { return nil }
-        let afterAuthority = target.dropFirst(scheme.count).drop { $0 != "/" && $0 != "?" }
-        return afterAuthority.first == "/" ? String(afterAuthority) : "/" + afterAuthority
+        let rest = target.dropFirst(scheme.count)
+        let authority = rest.prefix { $0 != "/" && $0 != "?" }
+        let afterAuthority = rest[authority.endIndex...]
+        return (String(authority), afterAuthority.first == "/" ? String(afterAuthority) : "/" + afterAuthority)
     }
 
     private mutating func parseField(_ line: UnsafeRawBufferPointer) throws(HTTPParseError) {
@@ -272,11 +277,18 @@ struct HTTPRequestParser {
     /// Checks the head as a whole and decides on the body: the request when there is none.
     private mutating func finishHead() throws(HTTPParseError) -> Result? {
         if framing.hosts.count > 1 { throw HTTPParseError(status: 400, detail: "more than one Host header field") }
-        if let host = framing.hosts.first, !HTTPSyntax.isValidHost(host) {
-            throw HTTPParseError(status: 400, detail: "the Host header field '\(host)' is not a valid host[:port]")
-        }
         if framing.hosts.isEmpty && version == .http1_1 {
             throw HTTPParseError(status: 400, detail: "an HTTP/1.1 request must have a Host header field")
+        }
+        if let authority = absoluteFormAuthority {
+            // The target's authority wins over the Host field (RFC 9112 §3.2.2): the application
+            // sees one host, the one the request is for.
+            fields.removeAll { $0.name.caseInsensitiveEquals("Host") }
+            fields.append(("Host", authority))
+            framing.hosts = [authority]
+        }
+        if let host = framing.hosts.first, !HTTPSyntax.isValidHost(host) {
+            throw HTTPParseError(status: 400, detail: "the Host header field '\(host)' is not a valid host[:port]")
         }
         let bodyLength = try framing.bodyLength(version: version, maxBodySize: limits.maxBodySize)
         let expectsContinue = try framing.expectsContinue(version: version)
@@ -298,6 +310,7 @@ struct HTTPRequestParser {
         phase = .requestLine
         started = false
         fields = []
+        absoluteFormAuthority = nil
         framing = FramingFields()
         headerBytes = 0
         bodyBytes = 0
