@@ -1,9 +1,10 @@
 // swift-tools-version: 6.0
+// Linux only: the HTTP server watches its sockets with epoll (Sources/CLinux), and host state
+// comes from Linux's /proc. Other platforms are not supported.
 import PackageDescription
 
 let package = Package(
     name: "portinfo",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "portinfo", targets: ["portinfo"]),
     ],
@@ -17,7 +18,7 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite",
             pkgConfig: "sqlite3",
-            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+            providers: [.apt(["libsqlite3-dev"])]
         ),
         // Linux interfaces Glibc's module leaves out (epoll).
         .systemLibrary(name: "CLinux"),

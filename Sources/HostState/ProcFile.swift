@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Whole files read with read(2) until end of file: /proc files report a size of 0, and a socket
 /// table with many sockets runs to megabytes, handed out by the kernel a page or so per read.

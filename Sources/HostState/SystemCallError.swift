@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A failed system call's errno, kept so that callers can tell ENOENT from the rest.
 struct SystemCallError: Error, Equatable {

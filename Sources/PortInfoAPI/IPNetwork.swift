@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// An IPv4 or IPv6 network in CIDR notation (`192.0.2.0/24`, `2001:db8::/32`; a bare address is
 /// a network of one). An IPv4-mapped IPv6 client address (`::ffff:192.0.2.7`, how a server on

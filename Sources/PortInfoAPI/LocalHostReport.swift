@@ -1,10 +1,6 @@
 import HostState
 import Registry
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What listens on this host, each socket with the IANA service registered for its port and
 /// transport; and the ports a new service could take. The API's local-host routes and the

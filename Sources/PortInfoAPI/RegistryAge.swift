@@ -1,9 +1,5 @@
 import Registry
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How old the registry's data is: the time since its newest IANA date (the latest Registration
 /// or Modification Date it holds), which tells how far behind IANA it may be however recently it

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Something bytes are read from, a buffer at a time; `read` returns 0 at the end.
 public protocol ByteStream {

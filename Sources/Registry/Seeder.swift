@@ -1,10 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// What a re-seed changed, record by record. Records are matched by service name, port number
 /// and transport (and by order among rows that share all three).

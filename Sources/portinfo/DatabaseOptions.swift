@@ -2,16 +2,8 @@ import ArgumentParser
 import HostState
 import PortInfoAPI
 import Registry
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// `--db PATH`, else `$PORTINFO_DB`, else `portinfo.db` in the current directory.
 struct DatabaseOptions: ParsableArguments {

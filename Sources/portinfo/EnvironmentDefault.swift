@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Every `serve` flag can also be set by a `PORTINFO_*` variable (containers are configured so);
 /// the flag wins over the variable, the variable over the default.

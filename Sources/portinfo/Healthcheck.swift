@@ -1,9 +1,5 @@
 import ArgumentParser
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// For a container's HEALTHCHECK, where there is no curl: asks the running server's /healthz.
 struct Healthcheck: ParsableCommand {

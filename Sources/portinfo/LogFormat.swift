@@ -1,16 +1,8 @@
 import ArgumentParser
 import Logging
 import Synchronization
-#if canImport(FoundationEssentials)
 import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// How log lines look on standard output: `text` for people, `json` for log pipelines.
 enum LogFormat: String, ExpressibleByArgument, CaseIterable {

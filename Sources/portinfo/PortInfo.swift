@@ -1,10 +1,6 @@
 import ArgumentParser
 import Registry
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where IANA publishes the registry as CSV.
 let ianaCSVURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv"

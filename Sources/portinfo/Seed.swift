@@ -1,11 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Registry
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 struct Seed: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -7,11 +7,7 @@ import Logging
 import PortInfoAPI
 import Prometheus
 import Registry
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -91,10 +91,7 @@ sql*net,66,tcp,Oracle SQL*NET,[Jack_Haverty],[Jack_Haverty],,,,,,
 public let productsDirectory: URL = {
     let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
         ?? CommandLine.arguments[0]
-    var url = URL(fileURLWithPath: executable).deletingLastPathComponent()
-    // On macOS the tests run inside a .xctest bundle.
-    while url.path.contains(".xctest") { url.deleteLastPathComponent() }
-    return url
+    return URL(fileURLWithPath: executable).deletingLastPathComponent()
 }()
 
 /// What a finished process left: exit status, standard output and standard error.
