@@ -68,7 +68,10 @@ func encode(_ records: [CSVRecord], quoteEveryField: Bool, lineEnd: String) -> [
                 || (field.isEmpty && record.fields.count == 1)
                 // A leading byte-order mark would be taken for the file's, not the field's.
                 || (index == 0 && column == 0 && field.unicodeScalars.first == "\u{FEFF}")
-            return mustQuote ? "\"" + field.replacing("\"", with: "\"\"") + "\"" : field
+            // Quotes doubled scalar by scalar: a quote followed by a combining mark is one
+            // Character, which a Character-wise replacement would miss.
+            let doubled = String(String.UnicodeScalarView(field.unicodeScalars.flatMap { $0 == "\"" ? ["\"", "\""] : [$0] }))
+            return mustQuote ? "\"" + doubled + "\"" : field
         }
         text += fields.joined(separator: ",") + lineEnd
     }

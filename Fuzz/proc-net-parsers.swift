@@ -5,32 +5,40 @@
 // Invariants, beyond not crashing:
 // - every socket's port is within 0...65535, an IPv4 address within 32 bits, its address printable,
 //   and its local endpoint written back in the kernel's format reads as the same endpoint;
-// - a table reads as its lines read one at a time, in order: no line's meaning depends on the
-//   lines around it (only its number does).
-// Today's parsers stop at the first malformed line: `TableReading` and `readLineByLine` say
-// so, and are the two places to change when they skip and count malformed lines instead.
+// - a table reads as its lines read one at a time, in order: the same sockets, the same number
+//   of malformed lines left out, the same first one (only its number depends on its place).
 
-/// A table as a parser read it: its sockets, or the error that stopped it.
-enum TableReading: Equatable {
-    case sockets([ProcNetSocket])
-    case failed(ProcNetFormatError)
+/// A table as a parser read it: its sockets, and the lines it left out.
+struct TableReading: Equatable {
+    var sockets: [ProcNetSocket] = []
+    var malformedCount = 0
+    var firstMalformed: (line: Int, reason: String)?
 
-    init(_ table: [UInt8], _ parse: ([UInt8]) throws(ProcNetFormatError) -> [ProcNetSocket]) {
-        do { self = .sockets(try parse(table)) } catch { self = .failed(error) }
+    static func == (a: TableReading, b: TableReading) -> Bool {
+        a.sockets == b.sockets && a.malformedCount == b.malformedCount
+            && a.firstMalformed?.line == b.firstMalformed?.line && a.firstMalformed?.reason == b.firstMalformed?.reason
     }
 }
 
-/// What `parse` should make of `table`, from its lines parsed one at a time: their sockets in
-/// order, until a line fails, which fails the table with that line's number.
-func readLineByLine(_ table: [UInt8], _ parse: ([UInt8]) throws(ProcNetFormatError) -> [ProcNetSocket]) -> TableReading {
-    var sockets: [ProcNetSocket] = []
+typealias TableParser = ([UInt8], String, inout MalformedLines) -> [ProcNetSocket]
+
+func read(_ table: [UInt8], _ parse: TableParser) -> TableReading {
+    var malformed = MalformedLines()
+    let sockets = parse(table, "/proc/net/fuzz", &malformed)
+    return TableReading(sockets: sockets, malformedCount: malformed.count,
+                        firstMalformed: malformed.first.map { ($0.line, $0.reason) })
+}
+
+/// What `parse` should make of `table`, from its lines parsed one at a time.
+func readLineByLine(_ table: [UInt8], _ parse: TableParser) -> TableReading {
+    var reading = TableReading()
     for (index, line) in table.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-        switch TableReading(Array(line), parse) {
-        case let .sockets(lineSockets): sockets += lineSockets
-        case let .failed(error): return .failed(ProcNetFormatError(line: index + 1, reason: error.reason))
-        }
+        let lineReading = read(Array(line), parse)
+        reading.sockets += lineReading.sockets
+        reading.malformedCount += lineReading.malformedCount
+        if reading.firstMalformed == nil, let first = lineReading.firstMalformed { reading.firstMalformed = (index + 1, first.reason) }
     }
-    return .sockets(sockets)
+    return reading
 }
 
 /// `endpoint` as the kernel writes it: the address in 32-bit words of host-order hex, a colon,
@@ -51,8 +59,7 @@ func hexDigits(_ value: UInt32, width: Int) -> String {
 }
 
 func check(_ reading: TableReading, of table: [UInt8], by parser: String) {
-    guard case let .sockets(sockets) = reading else { return }
-    for socket in sockets {
+    for socket in reading.sockets {
         let local = socket.local
         invariant((0...65535).contains(local.port), "\(parser): port \(local.port) out of range in \(hex(table))")
         invariant(local.family == .ipv6 || local.address >> 32 == 0, "\(parser): an IPv4 address wider than 32 bits: \(local)")
@@ -66,11 +73,12 @@ func check(_ reading: TableReading, of table: [UInt8], by parser: String) {
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzProcNetParsers(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let table = Array(UnsafeBufferPointer(start: data, count: size))
-    let parsers: [(String, ([UInt8]) throws(ProcNetFormatError) -> [ProcNetSocket])] = [
-        ("tcp", ProcNetTCPParser.listeningSockets), ("udp", ProcNetUDPParser.unconnectedSockets),
+    let parsers: [(String, TableParser)] = [
+        ("tcp", { ProcNetTCPParser.listeningSockets(in: $0, path: $1, malformed: &$2) }),
+        ("udp", { ProcNetUDPParser.unconnectedSockets(in: $0, path: $1, malformed: &$2) }),
     ]
     for (name, parse) in parsers {
-        let whole = TableReading(table, parse)
+        let whole = read(table, parse)
         check(whole, of: table, by: name)
         let lineByLine = readLineByLine(table, parse)
         invariant(whole == lineByLine, """

@@ -25,7 +25,7 @@ declare -A target_sources=(
     [proc-net-parsers]="Sources/HostState/ProcNetTCPParser.swift Sources/HostState/ProcNetUDPParser.swift
         Sources/HostState/ProcNetEndpoint.swift Sources/HostState/ProcNetSocketTable.swift
         Sources/HostState/ProcNetSocket.swift Sources/HostState/ASCIINumber.swift Sources/HostState/Listener.swift
-        Sources/HostState/IPAddressText.swift"
+        Sources/HostState/IPAddressText.swift Sources/HostState/MalformedLines.swift"
     [percent-decoding]="Sources/PortInfoAPI/PercentDecoding.swift"
     [query-parameters]="Sources/PortInfoAPI/QueryParameters.swift Sources/PortInfoAPI/PercentDecoding.swift
         Sources/PortInfoAPI/Problem.swift"
