@@ -45,9 +45,9 @@ func benchCosts(_ store: RegistryStore) throws {
     }
     let dearest = "s a d t c i for use"
     for (text, offset) in [("s", 0), ("s", 4_900), (dearest, 0), ("a b c d e f g h", 0),
-                           (dearest.padding(toLength: SearchQuery.maximumTextBytes), 0)] {
+                           (Array(repeating: "s", count: SearchQuery.maximumWords).joined(separator: " "), 0)] {
         let query = try SearchQuery(text)
-        try report("search \(query.words) (\(text.utf8.count) bytes) limit \(RegistryStore.maximumSearchLimit) offset \(offset)") {
+        try report("search \(query.words) (\(text.unicodeScalars.count) characters) limit \(RegistryStore.maximumSearchLimit) offset \(offset)") {
             "\(try store.search(query, limit: RegistryStore.maximumSearchLimit, offset: offset).total) matches"
         }
     }

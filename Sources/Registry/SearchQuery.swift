@@ -1,42 +1,63 @@
 /// The words of a full-text search, parsed once and bounded: what `RegistryStore.search` runs.
 ///
-/// Words are runs of letters and numbers, lower-cased. Every word must match the start of a word
-/// of a record, so a repeated word, or one that starts another word of the query ("sun" beside
-/// "sunrpc"), matches nothing more and is dropped. What is left is capped: each word is a prefix
-/// term FTS5 expands over its whole vocabulary, so their number, not the records, bounds a
-/// search's cost (RegistryStore's cost model has the figures).
+/// Words are what ASCII spaces, punctuation and controls separate, lower-cased; each is searched
+/// as an FTS5 phrase whose last token may be a prefix ("sun-rpc" is two words, "sun·rpc" one
+/// phrase). Every word must match, so a repeated word, or one that starts another word of the
+/// query ("sun" beside "sunrpc"), matches nothing more and is not searched; nor is one without a
+/// letter or number, which would match nothing. The text is capped in length and in words as
+/// written: each word is a prefix term FTS5 expands over its whole vocabulary, so their number,
+/// not the records, bounds a search's cost (RegistryStore's cost model has the figures). Both
+/// caps are ones openapi.yaml states exactly (a `maxLength` and an ASCII-only `pattern`), so that
+/// what the schema accepts the server accepts, whatever Unicode version either side knows.
 public struct SearchQuery: Equatable, Sendable {
-    /// The longest query text accepted, in UTF-8 bytes: room for a pasted description of a few
-    /// words, far more than any service name (IANA caps those at 15 characters).
-    public static let maximumTextBytes = 256
-    /// The most distinct words searched. Single letters are the dearest words (`s` expands to
-    /// every term starting with s); eight of them cost about what one does.
+    /// The longest query text accepted, in characters (Unicode scalars, as JSON Schema counts a
+    /// string's length): room for a pasted description of a few words, far more than any
+    /// service name (IANA caps those at 15 characters).
+    public static let maximumTextLength = 256
+    /// The most words a query may have, repeats included. Single letters are the dearest words
+    /// (`s` expands to every term starting with s); eight of them cost about what one does.
     public static let maximumWords = 8
 
     /// The text as given.
     public let text: String
-    /// The distinct words searched, lower-cased, none the start of another, in the order given.
+    /// The words searched: distinct, lower-cased, with a letter or number, none the start of
+    /// another, in the order given.
     public let words: [String]
 
     public init(_ text: String) throws(SearchQueryError) {
-        let bytes = text.utf8.count
-        guard bytes <= Self.maximumTextBytes else { throw .textTooLong(bytes: bytes) }
+        let length = text.unicodeScalars.count
+        guard length <= Self.maximumTextLength else { throw .textTooLong(characters: length) }
+        let written = Self.words(of: text)
+        guard written.count <= Self.maximumWords else { throw .tooManyWords(count: written.count) }
         var distinct: [String] = []
-        for word in text.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
-            let folded = word.lowercased()
-            if !distinct.contains(where: { $0.utf8.elementsEqual(folded.utf8) }) { distinct.append(folded) }
+        for word in written where Self.isSearchable(word) && !distinct.contains(where: { $0.utf8.elementsEqual(word.utf8) }) {
+            distinct.append(word)
         }
         // Compared as bytes, as FTS5 compares terms: a byte prefix is a prefix term FTS5 implies.
-        let words = distinct.filter { word in
+        words = distinct.filter { word in
             !distinct.contains { other in other.utf8.count > word.utf8.count && other.utf8.starts(with: word.utf8) }
         }
-        guard words.count <= Self.maximumWords else { throw .tooManyWords(count: words.count) }
         self.text = text
-        self.words = words
     }
 
-    /// The words as an FTS5 query: each a quoted prefix term, all required; nil when there are
-    /// none. Quoting keeps FTS5 syntax (AND, NEAR, `*`) literal; words hold no `"`.
+    /// The runs of `text` between separators, lower-cased.
+    private static func words(of text: String) -> [String] {
+        text.unicodeScalars.split(whereSeparator: isSeparator).map { String(String.UnicodeScalarView($0)).lowercased() }
+    }
+
+    /// An ASCII character that is neither a letter nor a digit: a space, punctuation, a control.
+    static func isSeparator(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && !(scalar.properties.isAlphabetic || ("0"..."9").contains(scalar))
+    }
+
+    /// Whether a word holds something the search index keeps: a letter or a number.
+    private static func isSearchable(_ word: String) -> Bool {
+        word.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+
+    /// The words as an FTS5 query: each a quoted phrase whose last token is a prefix, all
+    /// required; nil when there are none. Quoting keeps FTS5 syntax (AND, NEAR, `*`) literal;
+    /// words hold no `"` (it separates them).
     var ftsQuery: String? {
         words.isEmpty ? nil : words.map { "\"\($0)\"*" }.joined(separator: " ")
     }

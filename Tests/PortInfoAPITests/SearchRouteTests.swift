@@ -73,11 +73,11 @@ import TestSupport
         let (api, _) = try trapsAPI()
         let nine = api.get("/search?q=a+b+c+d+e+f+g+h+i")
         #expect(nine.status == 400 && nine.problemType == "https://portinfo.invalid/problems/invalid-parameter")
-        #expect(nine.detail == "query parameter 'q': the query has 9 distinct words; at most 8 are searched: use fewer words")
+        #expect(nine.detail == "query parameter 'q': the query has 9 words; at most 8 are searched: use fewer words")
         #expect(api.get("/search?q=a+b+c+d+e+f+g+h").status == 200)
         let long = api.get("/search?q=" + String(repeating: "x", count: 257))
         #expect(long.status == 400)
-        #expect(long.detail == "query parameter 'q': the query is 257 bytes long; at most 256 are searched: use fewer or shorter words")
+        #expect(long.detail == "query parameter 'q': the query is 257 characters long; at most 256 are searched: use fewer or shorter words")
         #expect(api.get("/search?q=" + String(repeating: "x", count: 256)).status == 200)
     }
 

@@ -108,8 +108,8 @@ func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget
     @Test func theDearestSearchesAcceptedTakeMillisecondsNotSeconds() throws {
         let store = try RegistryStore(path: Self.database)
         // The commonest initial letter on its last page, the eight words dearest together, and the
-        // longest text of one word repeated (each repeat an extra ranked term, were it searched).
-        let repeated = String(repeating: "s ", count: SearchQuery.maximumTextBytes / 2)
+        // most words one word may be repeated (each repeat an extra ranked term, were it searched).
+        let repeated = Array(repeating: "s", count: SearchQuery.maximumWords).joined(separator: " ")
         for (text, offset) in [("s", 4_900), ("s a d t c i for use", 0), (repeated, 0)] {
             let started = ContinuousClock.now
             let results = try store.search(SearchQuery(text), limit: RegistryStore.maximumSearchLimit, offset: offset)
