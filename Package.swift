@@ -26,10 +26,12 @@ let package = Package(
         .executableTarget(name: "FileEmbedder"),
         .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         .plugin(name: "EmbedOpenAPISpec", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+        // And iana/'s one snapshot of the registry, so that the binary serves with nothing beside it.
+        .plugin(name: "EmbedSnapshot", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         .target(
             name: "Registry",
             dependencies: ["CSQLite"],
-            plugins: ["EmbedMigrations"]
+            plugins: ["EmbedMigrations", "EmbedSnapshot"]
         ),
         .target(
             name: "HTTPServer",

@@ -245,7 +245,7 @@ public final class HTTPServer: @unchecked Sendable {
 
 extension Duration {
     /// As Dispatch takes it, to the nanosecond.
-    var dispatchInterval: DispatchTimeInterval {
+    public var dispatchInterval: DispatchTimeInterval {
         let (seconds, attoseconds) = components
         return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }

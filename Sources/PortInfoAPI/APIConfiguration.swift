@@ -4,9 +4,17 @@ import Registry
 /// How `PortInfoAPI` serves: from which database, to which browser pages, for how long caches
 /// may keep its answers, into which registry it records its metrics.
 public struct APIConfiguration: Sendable {
-    /// The registry database `portinfo seed` built. Opened read-only; the API keeps serving the
-    /// file it opened even when a later seed renames a new one into place (restart to serve that).
+    /// The registry database `portinfo seed` built. Loaded whole into memory; `checkRegistry`
+    /// switches to what is there when it changes (a re-seed, say).
     public var databasePath: String
+
+    /// A site's own port file, whose records are served beside IANA's in place of any the
+    /// database holds; watched like the database.
+    public var sitePortsPath: String?
+
+    /// What is served while there is no database at `databasePath` (the built-in snapshot, held
+    /// in memory); nil: a missing database is an error.
+    public var fallbackImage: RegistryImage?
 
     /// The origins whose browser pages may read the API's answers (CORS). `["*"]`, the default,
     /// lets any page read them; otherwise list exact origins as browsers send them, scheme, host
@@ -39,12 +47,15 @@ public struct APIConfiguration: Sendable {
     /// (through a swift-metrics factory on it, say) shows too. A new one by default.
     public var metricsRegistry: PrometheusCollectorRegistry
 
-    public init(databasePath: String, allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
+    public init(databasePath: String, sitePortsPath: String? = nil, fallbackImage: RegistryImage? = nil,
+                allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
                 localReporting: LocalReporting? = nil, queryThreads: Int = defaultQueryThreads,
                 queryQueueLength: Int = defaultQueryQueueLength,
                 queryTimeBudget: Duration = RegistryStore.defaultStatementBudget,
                 metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.databasePath = databasePath
+        self.sitePortsPath = sitePortsPath
+        self.fallbackImage = fallbackImage
         self.allowedOrigins = allowedOrigins
         self.cacheMaxAge = cacheMaxAge
         self.localReporting = localReporting

@@ -84,25 +84,77 @@ public enum APIJSON {
         return json.finished()
     }
 
-    /// `{source, sha256, imported_at, record_count, newest_iana_date}`: what `GET /registry` answers.
-    /// The source is the CSV's file name without its folders: where the server keeps its files is
-    /// not its clients' business.
+    /// `{source, sha256, imported_at, record_count, newest_iana_date, site, attribution}`: what
+    /// `GET /registry` answers. Sources are file names without their folders (where the server
+    /// keeps its files is not its clients' business), URLs, or the built-in snapshot.
     public static func registryMetadata(_ metadata: RegistryMetadata, format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
         json.object { json in
-            json.member("source", String(metadata.source.split(separator: "/").last ?? "/"))
+            // A seed stores a file's name, a URL or the snapshot's name; a path (from an older
+            // seed) is shown by its file's name, never as where the server keeps it.
+            json.member("source", metadata.source.hasPrefix("/") ? String(metadata.source.split(separator: "/").last ?? "/") : metadata.source)
             json.member("sha256", metadata.csvSHA256)
             json.member("imported_at", metadata.importedAt)
             json.member("record_count", metadata.recordCount)
             json.member("newest_iana_date", metadata.newestIANADate)
+            json.key("site")
+            if let site = metadata.site {
+                json.object { json in
+                    json.member("source", site.source)
+                    json.member("sha256", site.sha256)
+                    json.member("record_count", site.recordCount)
+                }
+            } else {
+                json.null()
+            }
+            json.member("attribution", IANARegistry.attribution)
         }
         return json.finished()
     }
 
-    /// `{status: "ok"}`: what `GET /healthz` answers while the database answers.
-    static func health(format: Format) -> [UInt8] {
+    /// `{since, added, removed, changed, limit, offset, changes}`: what `GET /registry/changes` answers.
+    static func changesAnswer(_ changes: RegistryChangeList, metadata: RegistryMetadata, limit: Int, offset: Int,
+                              format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
-        json.object { $0.member("status", "ok") }
+        json.object { json in
+            json.key("since")
+            if let previous = metadata.previous {
+                json.object { json in
+                    json.member("sha256", previous.csvSHA256)
+                    json.member("newest_iana_date", previous.newestIANADate)
+                }
+            } else {
+                json.null()
+            }
+            json.member("added", changes.counts.added)
+            json.member("removed", changes.counts.removed)
+            json.member("changed", changes.counts.changed)
+            json.member("limit", limit)
+            json.member("offset", offset)
+            json.key("changes")
+            json.array(changes.entries) { json, change in
+                json.object { json in
+                    json.member("change", change.kind.rawValue)
+                    json.member("service", change.service)
+                    json.member("ports", change.ports)
+                    json.member("transport", change.transport)
+                    json.member("description", change.description)
+                    json.key("fields")
+                    json.array(change.fields) { $0.string($1) }
+                }
+            }
+        }
+        return json.finished()
+    }
+
+    /// `{status: "ok"}`, or `{status: "degraded", reason}`: what `GET /healthz` answers while the
+    /// registry served answers.
+    static func health(degradedBecause reason: String?, format: Format) -> [UInt8] {
+        var json = JSONWriter(format: format)
+        json.object { json in
+            json.member("status", reason == nil ? "ok" : "degraded")
+            if let reason { json.member("reason", reason) }
+        }
         return json.finished()
     }
 
@@ -145,6 +197,7 @@ extension JSONWriter {
             json.member("unauthorized_use", record.unauthorizedUse)
             json.member("notes", record.notes)
             json.member("status", record.status.rawValue)
+            json.member("source", record.source.rawValue)
         }
     }
 

@@ -7,6 +7,8 @@ struct Answer: Sendable {
         /// If-None-Match. `sharedCaches` false makes it `private`: something no field names (the
         /// client's address) decided it, so a shared cache must not hand it to another client.
         case registry(APIJSON.Format, sharedCaches: Bool)
+        /// `/registry`: a registry answer whose body has a tag of its own.
+        case registryDescription(APIJSON.Format)
         /// About this moment, or about this request: `no-store`.
         case noStore
         /// Nothing said: caches follow HTTP's defaults for the status.

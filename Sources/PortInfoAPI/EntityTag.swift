@@ -2,21 +2,29 @@ import HTTPServer
 import Registry
 
 /// The strong ETag of a registry answer. Every answer of one registry in one format shares it:
-/// it is made of the CSV's SHA-256 (a seed of other data changes it), the time of the import (so
-/// does a seed of the same data, since `/registry` tells that time) and the format (the compact
-/// and indented bodies differ byte for byte, so must their strong tags).
-struct EntityTag: Sendable {
-    /// How many hex digits of the CSV's SHA-256 the tag keeps: 64 bits tell registries apart.
+/// it is made of what the answers are made of (the CSV's SHA-256, the site file's, the schema,
+/// and the version of the answers' format), so every replica and every restart serving the same
+/// data gives the same tag, a seed of other data changes every one, and the compact and indented
+/// bodies, which differ byte for byte, have tags of their own.
+struct EntityTag: Sendable, Equatable {
+    /// Bumped whenever answers change for the same data: a field added, say.
+    static let answerFormatVersion = 2
+    /// How many hex digits of the digest the tag keeps: 64 bits tell registries apart.
     static let digestDigits = 16
 
-    /// The tag as the ETag field carries it, quotes included: `"361899a764823799-20260220123456"`,
-    /// `"361899a764823799-20260220123456-pretty"`.
+    /// The tag as the ETag field carries it, quotes included: `"361899a764823799"`, `"361899a764823799-pretty"`.
     let value: String
 
     init(registry metadata: RegistryMetadata, format: APIJSON.Format) {
-        let importTime = metadata.importedAt.filter(\.isNumber)
-        let suffix = format == .pretty ? "-pretty" : ""
-        value = "\"\(metadata.csvSHA256.prefix(Self.digestDigits))-\(importTime)\(suffix)\""
+        self.init(digestOf: Array("\(metadata.csvSHA256) \(metadata.site?.sha256 ?? "-") \(Migration.latestVersion) \(Self.answerFormatVersion)".utf8),
+                  format: format)
+    }
+
+    /// The tag of an answer whose body is its own (`/registry`, which tells when it was seeded).
+    init(digestOf body: [UInt8], format: APIJSON.Format) {
+        var digest = SHA256()
+        digest.update(body)
+        value = "\"\(digest.finalize().prefix(Self.digestDigits))\(format == .pretty ? "-pretty" : "")\""
     }
 
     /// Whether the request's If-None-Match fields make a 304 of it (RFC 9110, 13.1.2): `*`, or a

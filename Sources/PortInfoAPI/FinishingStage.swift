@@ -8,19 +8,14 @@ struct FinishingStage: Sendable {
     private let registryCORS: CORSPolicy
     /// Answers about the host: only the origins `--local-cors-origins` lists, never `*`.
     private let hostStateCORS: CORSPolicy
-    private let compactTag: EntityTag
-    private let prettyTag: EntityTag
     /// `public, max-age=N` and `private, max-age=N`, made once.
     private let sharedCacheControl: String
     private let privateCacheControl: String
     private let metrics: PortInfoMetrics
 
-    init(registryCORS: CORSPolicy, hostStateCORS: CORSPolicy, compactTag: EntityTag, prettyTag: EntityTag,
-         cacheMaxAge: Int, metrics: PortInfoMetrics) {
+    init(registryCORS: CORSPolicy, hostStateCORS: CORSPolicy, cacheMaxAge: Int, metrics: PortInfoMetrics) {
         self.registryCORS = registryCORS
         self.hostStateCORS = hostStateCORS
-        self.compactTag = compactTag
-        self.prettyTag = prettyTag
         sharedCacheControl = "public, max-age=\(cacheMaxAge)"
         privateCacheControl = "private, max-age=\(cacheMaxAge)"
         self.metrics = metrics
@@ -31,15 +26,22 @@ struct FinishingStage: Sendable {
         audience == .hostState ? hostStateCORS : registryCORS
     }
 
-    /// `answer` as the response to `request` on `route` (nil: no route), which began at `started`.
-    func finish(_ answer: Answer, to request: HTTPRequest, route: Route.Template?, started: ContinuousClock.Instant) -> HTTPResponse {
+    /// `answer` as the response to `request` on `route` (nil: no route), made from `generation`'s
+    /// registry (its ETags), which began at `started`.
+    func finish(_ answer: Answer, to request: HTTPRequest, route: Route.Template?, generation: RegistryGeneration,
+                started: ContinuousClock.Instant) -> HTTPResponse {
         var status = answer.status
         var body = answer.body
         var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(answer.fields.count + 5)
         switch answer.caching {
-        case let .registry(format, sharedCaches):
-            let tag = format == .pretty ? prettyTag : compactTag
+        case .registry, .registryDescription:
+            let (tag, sharedCaches) = switch answer.caching {
+            case let .registryDescription(format):
+                (format == .pretty ? generation.registryBodyTags.pretty : generation.registryBodyTags.compact, true)
+            case let .registry(format, sharedCaches): (generation.tag(format), sharedCaches)
+            case .noStore, .unstated: preconditionFailure("not a registry answer")
+            }
             if tag.isMatched(byIfNoneMatchIn: request.headers) {
                 // A 304 carries what the 200 would have said of caching (RFC 9110, 15.4.5), not its Content-Type.
                 status = 304

@@ -2,6 +2,7 @@ import HTTPServer
 import HostState
 import Logging
 import Registry
+import Synchronization
 
 /// The portinfo HTTP API, as openapi.yaml describes it: turns each request into its answer from
 /// the registry and, when configured, the host's state. Called on the HTTP server's I/O threads:
@@ -11,21 +12,20 @@ import Registry
 /// responder. Every answer leaves through the FinishingStage.
 public final class PortInfoAPI: Sendable {
     public let configuration: APIConfiguration
-    private let stores: RegistryStorePool
     private let queries: QueryThreadPool
-    private let portAnswers = PortAnswerCache()
     private let finishing: FinishingStage
-    private let health = RegistryHealth()
-    /// `/registry` cannot change while the API serves it: rendered once.
-    private let registryBodies: (compact: [UInt8], pretty: [UInt8])
+    /// The registry served now; each request takes it once, as it begins.
+    private let current: Mutex<RegistryGeneration>
     private let openAPISpecBody = Array(OpenAPISpec.text.utf8)
     /// What the API records, for `/metrics`; give it to the HTTP server as its observer.
     public let metrics: PortInfoMetrics
     private let logger = Logger(label: "portinfo.api")
-    /// Local-host reporting, when configured: who may see it, and the report.
-    private let localHost: (rules: LocalAccessRules, report: LocalHostReport)?
+    /// Local-host reporting, when configured: who may see it, and the scanner of the host's sockets.
+    private let localHost: (rules: LocalAccessRules, scanner: ListenerScanner)?
     /// This host's name, as `/listeners` answers say.
     private let hostName: String
+    /// What `checkRegistry` last saw of the files, and why it did not switch (serialized).
+    private let watch = Mutex<(file: DatabaseFileState?, siteFile: DatabaseFileState?, problem: UntakenRegistry?)>((nil, nil, nil))
 
     /// A full query queue drains in milliseconds, and a query stopped at its time budget is one
     /// of a burst: a second later is soon enough, and spreads retries.
@@ -33,8 +33,11 @@ public final class PortInfoAPI: Sendable {
     /// Socket table lines a scan cannot read recur with every scan: one log line a minute tells.
     static let malformedLinesLogInterval: Duration = .seconds(60)
 
-    /// Opens the registry database read-only; fails with a RegistryError when it is missing or is
-    /// not a complete registry of this binary's schema, or a PortInfoAPIError.
+    /// Loads the registry database (and the site file) whole into memory, or, with no database,
+    /// serves `configuration.fallbackImage`; fails with a RegistryError when there is neither, or
+    /// when the database is not a complete registry of this binary's schema, or a
+    /// PortInfoAPIError. A database SQLite's quick_check finds damaged is served, and fails
+    /// /healthz.
     public init(configuration: APIConfiguration) throws {
         guard configuration.cacheMaxAge >= 0 else { throw PortInfoAPIError.negativeCacheMaxAge(configuration.cacheMaxAge) }
         guard configuration.queryThreads >= 1, configuration.queryQueueLength >= 1 else {
@@ -42,21 +45,15 @@ public final class PortInfoAPI: Sendable {
         }
         guard configuration.queryTimeBudget > .zero else { throw PortInfoAPIError.nonPositiveQueryTimeBudget(configuration.queryTimeBudget) }
         self.configuration = configuration
-        // A store for each query thread: none ever waits for one.
-        stores = try RegistryStorePool(path: configuration.databasePath, count: configuration.queryThreads,
-                                       statementBudget: configuration.queryTimeBudget)
-        let metadata = stores.metadata
-        registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
         let queries = try QueryThreadPool(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength,
                                           name: "portinfo-query")
         self.queries = queries
-        let metrics = PortInfoMetrics(registry: configuration.metricsRegistry, metadata: metadata,
-                                      scansListeners: configuration.localReporting != nil, waitingQueries: { queries.waitingJobs })
+        let metrics = PortInfoMetrics(registry: configuration.metricsRegistry, scansListeners: configuration.localReporting != nil,
+                                      waitingQueries: { queries.waitingJobs })
         self.metrics = metrics
         finishing = FinishingStage(
             registryCORS: CORSPolicy(allowedOrigins: configuration.allowedOrigins),
             hostStateCORS: CORSPolicy(onlyOrigins: configuration.localReporting?.allowedOrigins ?? []),
-            compactTag: EntityTag(registry: metadata, format: .compact), prettyTag: EntityTag(registry: metadata, format: .pretty),
             cacheMaxAge: configuration.cacheMaxAge, metrics: metrics)
         if let settings = configuration.localReporting {
             let logger = logger, throttle = LogThrottle(interval: Self.malformedLinesLogInterval)
@@ -68,32 +65,104 @@ public final class PortInfoAPI: Sendable {
                         "lines": "\(malformed.count)", "first": "\(malformed.first.map(String.init(describing:)) ?? "")"])
                 }
             })
-            let report = try stores.withStore { try LocalHostReport(store: $0, scanner: scanner) }
-            localHost = (LocalAccessRules(settings), report)
+            localHost = (LocalAccessRules(settings), scanner)
         } else {
             localHost = nil
         }
         hostName = LocalHostReport.hostName
-        // Checked on a query thread, so that the server answers meanwhile: reading every page
-        // takes milliseconds (tens from a cold page cache).
-        _ = queries.submit { [self] in checkDatabase() }
+        let file = DatabaseFileState(path: configuration.databasePath)
+        let siteFile = configuration.sitePortsPath.flatMap(DatabaseFileState.init(path:))
+        let first = try Self.generation(configuration: configuration, file: file, siteFile: siteFile, scanner: localHost?.scanner)
+        current = Mutex(first)
+        watch.withLock { $0 = (file, siteFile, nil) }
+        metrics.registryLoaded(first.metadata)
+        if let damage = first.damage {
+            logger.critical("the registry database failed SQLite's quick_check: re-seed it",
+                            metadata: ["database": "\(configuration.databasePath)", "found": "\(damage)"])
+        }
+        first.clashes.forEach { logger.warning("site ports: \($0)") }
     }
 
-    /// SQLite's quick_check of the database, once, at start: a damaged file fails /healthz for good.
-    private func checkDatabase() {
-        let database = configuration.databasePath
-        do {
-            if let damage = try stores.withStore({ try $0.quickCheck() }) {
-                health.checkFoundDamage()
-                logger.critical("the registry database failed SQLite's quick_check: re-seed it",
-                                metadata: ["database": "\(database)", "found": "\(damage)"])
-            } else {
-                logger.info("the registry database passed SQLite's quick_check", metadata: ["database": "\(database)"])
-            }
-        } catch {
-            logger.warning("SQLite's quick_check of the registry database did not finish",
-                           metadata: ["database": "\(database)", "error": "\(error)"])
+    /// The registry in the database file (with the site file's records, when there is one), or
+    /// the fallback image when there is no file.
+    private static func generation(configuration: APIConfiguration, file: DatabaseFileState?, siteFile: DatabaseFileState?,
+                                   scanner: ListenerScanner?) throws -> RegistryGeneration {
+        let image: RegistryImage
+        if file == nil, let fallback = configuration.fallbackImage {
+            image = try fallback.copy()
+        } else {
+            image = try RegistryImage.load(from: configuration.databasePath)
         }
+        let clashes = try configuration.sitePortsPath.map { try image.replaceSitePorts(with: SitePortsFile(path: $0)) } ?? []
+        return try RegistryGeneration(image: image, file: file, siteFile: siteFile, clashes: clashes,
+                                      configuration: configuration, scanner: scanner)
+    }
+
+    /// The registry served now.
+    private var generation: RegistryGeneration { current.withLock { $0 } }
+
+    /// Where the registry served now came from.
+    public var servedRegistry: RegistryMetadata { generation.metadata }
+
+    /// Looks at the database file and the site file, and when either changed since last time
+    /// (or `force`), loads them and switches to the registry they now hold, logging what changed
+    /// and counting it. What cannot be served (a file gone, truncated, damaged, not a registry, a
+    /// bad site file) is not switched to: the registry held is served still, whole, and /healthz
+    /// says degraded, with why, until a sound one is in place. Call it from one thread at a time
+    /// (the server calls it every second, and on SIGHUP); it never holds up a request.
+    public func checkRegistry(force: Bool = false) {
+        let path = configuration.databasePath
+        let file = DatabaseFileState(path: path)
+        let siteFile = configuration.sitePortsPath.flatMap(DatabaseFileState.init(path:))
+        let seen = watch.withLock { $0 }
+        guard force || file != seen.file || siteFile != seen.siteFile else { return }
+        let serving = generation
+        var problem: UntakenRegistry?
+        if file == nil && serving.file != nil {
+            problem = UntakenRegistry(reason: "the database file was deleted", detail: "\(path) is gone")
+        } else if !(file == nil && siteFile == serving.siteFile && !force) {
+            do {
+                let next = try Self.generation(configuration: configuration, file: file, siteFile: siteFile, scanner: localHost?.scanner)
+                if let damage = next.damage {
+                    problem = UntakenRegistry(reason: "the database file fails SQLite's quick_check", detail: "\(path): \(damage)")
+                } else if next.compactTag.value != serving.compactTag.value || serving.damage != nil {
+                    switchTo(next, from: serving)
+                }
+            } catch {
+                if case .invalidSitePorts? = error as? RegistryError {
+                    problem = UntakenRegistry(reason: "the site ports file cannot be read", detail: "\(error)")
+                } else {
+                    problem = UntakenRegistry(reason: "the database file is not a portinfo registry this server can serve",
+                                              detail: "\(path): \(error)")
+                }
+            }
+        }
+        watch.withLock { $0 = (file, siteFile, problem) }
+        if let problem, problem != seen.problem {
+            logger.error("not switching registries: \(problem.detail); the registry held is served still")
+        } else if problem == nil, seen.problem != nil {
+            logger.notice("the registry files are sound again")
+        }
+    }
+
+    /// Why the registry watcher did not take what is on disk: the reason `/healthz` gives anyone
+    /// (no server paths), and the detail the log gives.
+    private struct UntakenRegistry: Equatable {
+        let reason: String
+        let detail: String
+    }
+
+    private func switchTo(_ next: RegistryGeneration, from serving: RegistryGeneration) {
+        let changes = try? RegistryChanges.between(serving.image, and: next.image)
+        current.withLock { $0 = next }
+        metrics.registryLoaded(next.metadata)
+        metrics.registryReloaded()
+        let summary = changes.map { "\($0.added) added, \($0.removed) removed, \($0.changed) changed" } ?? "changes not counted"
+        logger.notice("""
+            switched to a new registry: \(next.metadata.recordCount) records from \(next.metadata.source), \
+            newest IANA date \(next.metadata.newestIANADate ?? "none"); since the one before: \(summary)
+            """)
+        next.clashes.forEach { logger.warning("site ports: \($0)") }
     }
 
     /// A route's answer: at hand, or to be worked out on a query thread. `context` and `format`
@@ -109,9 +178,10 @@ public final class PortInfoAPI: Sendable {
         let started = ContinuousClock.now
         let route = Route(path: request.path)
         let template = route?.template
-        switch reply(to: request, route: route) {
+        let generation = generation
+        switch reply(to: request, route: route, generation: generation) {
         case let .ready(answer):
-            return finishing.finish(answer, to: request, route: template, started: started)
+            return finishing.finish(answer, to: request, route: template, generation: generation, started: started)
         case let .slow(context, format, work):
             let queued = queries.submit { [self] in
                 let answer: Answer
@@ -120,16 +190,17 @@ public final class PortInfoAPI: Sendable {
                 } catch {
                     answer = problemAnswer(error, format: format, context: context)
                 }
-                responder.respond(finishing.finish(answer, to: request, route: template, started: started))
+                responder.respond(finishing.finish(answer, to: request, route: template, generation: generation, started: started))
             }
             if queued { return nil }
             metrics.queryQueueWasFull()
             let busy = Problem(.serverBusy, "the server has as many queries waiting as it takes; try again in a moment")
-            return finishing.finish(problemAnswer(busy, format: format, context: context), to: request, route: template, started: started)
+            return finishing.finish(problemAnswer(busy, format: format, context: context), to: request, route: template,
+                                    generation: generation, started: started)
         }
     }
 
-    private func reply(to request: HTTPRequest, route: Route?) -> Reply {
+    private func reply(to request: HTTPRequest, route: Route?, generation: RegistryGeneration) -> Reply {
         var context = Answer.Context()
         guard let route else {
             if request.target == "*" && request.method == "OPTIONS" {
@@ -155,21 +226,23 @@ public final class PortInfoAPI: Sendable {
         let format: APIJSON.Format = query.contains("pretty") ? .pretty : .compact
         do throws(Problem) {
             switch route {
-            case let .port(segment): return try portReply(segment, query: query, format: format, to: request, context: &context)
-            case let .service(segment): return try serviceReply(segment, format: format, context: context)
-            case .search: return try searchReply(query, format: format, context: context)
+            case let .port(segment):
+                return try portReply(segment, query: query, format: format, to: request, generation: generation, context: &context)
+            case let .service(segment): return try serviceReply(segment, format: format, generation: generation, context: context)
+            case .search: return try searchReply(query, format: format, generation: generation, context: context)
+            case .registryChanges: return try changesReply(query, format: format, generation: generation, context: context)
             case .registry:
-                let body = format == .pretty ? registryBodies.pretty : registryBodies.compact
-                return .ready(.json(body, caching: .registry(format, sharedCaches: true), context: context))
-            case .health: return .ready(try healthAnswer(format: format, context: context))
+                let body = format == .pretty ? generation.registryBodies.pretty : generation.registryBodies.compact
+                return .ready(.json(body, caching: .registryDescription(format), context: context))
+            case .health: return .ready(try healthAnswer(format: format, generation: generation, context: context))
             case .openAPISpec:
                 return .ready(Answer(status: 200, contentType: "application/yaml", body: openAPISpecBody, caching: .unstated,
                                      context: context))
             case .metrics:
                 return .ready(Answer(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: metrics.page(),
                                      caching: .noStore, context: context))
-            case .listeners: return try listenersReply(query, format: format, to: request, context: &context)
-            case .freePorts: return try freePortsReply(query, format: format, to: request, context: &context)
+            case .listeners: return try listenersReply(query, format: format, to: request, generation: generation, context: &context)
+            case .freePorts: return try freePortsReply(query, format: format, to: request, generation: generation, context: &context)
             }
         } catch {
             return .ready(problemAnswer(error, format: format, context: context))
@@ -204,7 +277,7 @@ public final class PortInfoAPI: Sendable {
     }
 
     private func portReply(_ segment: Substring, query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest,
-                           context: inout Answer.Context) throws(Problem) -> Reply {
+                           generation: RegistryGeneration, context: inout Answer.Context) throws(Problem) -> Reply {
         let port: Int
         if let parsed = PortLookup.port(fromDecimal: segment), segment.utf8.first != UInt8(ascii: "0") || segment.utf8.count == 1 {
             port = parsed // the usual case, without decoding
@@ -228,13 +301,14 @@ public final class PortInfoAPI: Sendable {
             let refusal = localHost.rules.refusal(of: request)
             if refusal == nil && originMaySeeHostState(request) {
                 context.audience = .hostState
+                let report = generation.localHostReport!
                 return .slow(context: context, format: format) { [self, context] () throws(Problem) in
                     // With the host's listeners the answer is live: built each time, never cached.
-                    let lookup = try fromRegistry { try $0.lookup(port: port, transport: transport) }
+                    let lookup = try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }
                     // Only TCP and UDP sockets are reported: an SCTP or DCCP question has no listeners.
                     let listenerTransport = transport.map { Listener.Transport(rawValue: $0.rawValue) }
                     let listeners = listenerTransport == .some(nil) ? []
-                        : try fromHostState { try localHost.report.listeners(transport: listenerTransport ?? nil, port: port) }
+                        : try fromHostState { try report.listeners(transport: listenerTransport ?? nil, port: port) }
                     return .json(APIJSON.portLookup(lookup, listeners: listeners, format: format), caching: .noStore, context: context)
                 }
             }
@@ -243,12 +317,12 @@ public final class PortInfoAPI: Sendable {
         }
         let key = PortAnswerCache.Key(port: port, transport: transport, format: format)
         let caching = Answer.Caching.registry(format, sharedCaches: sharedCaches)
-        if let cached = portAnswers.body(for: key) {
+        if let cached = generation.portAnswers.body(for: key) {
             return .ready(.json(cached, caching: caching, context: context))
         }
         return .slow(context: context, format: format) { [self, context] () throws(Problem) in
-            let body = APIJSON.portLookup(try fromRegistry { try $0.lookup(port: port, transport: transport) }, format: format)
-            portAnswers.keep(body, for: key)
+            let body = APIJSON.portLookup(try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }, format: format)
+            generation.portAnswers.keep(body, for: key)
             return .json(body, caching: caching, context: context)
         }
     }
@@ -259,7 +333,8 @@ public final class PortInfoAPI: Sendable {
         request.headers["Origin"].map { finishing.corsPolicy(for: .hostState).lists($0) } ?? true
     }
 
-    private func serviceReply(_ segment: Substring, format: APIJSON.Format, context: Answer.Context) throws(Problem) -> Reply {
+    private func serviceReply(_ segment: Substring, format: APIJSON.Format, generation: RegistryGeneration,
+                              context: Answer.Context) throws(Problem) -> Reply {
         guard let name = String(percentDecoding: segment, plusIsSpace: false) else {
             throw Problem(.invalidEncoding, "the service name is not percent-encoded UTF-8: '\(segment)'")
         }
@@ -267,7 +342,7 @@ public final class PortInfoAPI: Sendable {
             throw Problem(.invalidParameter, "the service name is empty: ask for /services/NAME")
         }
         return .slow(context: context, format: format) { [self] () throws(Problem) in
-            let records = try fromRegistry { try $0.records(named: name) }
+            let records = try fromRegistry(generation) { try $0.records(named: name) }
             guard !records.isEmpty else {
                 throw Problem(.unknownService, """
                     no service is named '\(name)' in the registry (names match whole, in any case); \
@@ -279,7 +354,8 @@ public final class PortInfoAPI: Sendable {
         }
     }
 
-    private func searchReply(_ query: QueryParameters, format: APIJSON.Format, context: Answer.Context) throws(Problem) -> Reply {
+    private func searchReply(_ query: QueryParameters, format: APIJSON.Format, generation: RegistryGeneration,
+                             context: Answer.Context) throws(Problem) -> Reply {
         guard let text = try query.value("q") else {
             throw Problem(.invalidParameter, "query parameter 'q' is required: /search?q=WORDS")
         }
@@ -293,36 +369,46 @@ public final class PortInfoAPI: Sendable {
         let search: SearchQuery
         do { search = try SearchQuery(text) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
         return .slow(context: context, format: format) { [self] () throws(Problem) in
-            let results = try fromRegistry { try $0.search(search, limit: limit, offset: offset) }
+            let results = try fromRegistry(generation) { try $0.search(search, limit: limit, offset: offset) }
             return .json(APIJSON.searchAnswer(query: text, results: results, format: format),
                          caching: .registry(format, sharedCaches: true), context: context)
         }
     }
 
-    /// From what the API last saw of the database (RegistryHealth), never waiting for it.
-    private func healthAnswer(format: APIJSON.Format, context: Answer.Context) throws(Problem) -> Answer {
-        let (failure, probe) = health.check()
-        if probe {
-            let queued = queries.submit { [self] in
-                _ = try? fromRegistry { try $0.metadata() }
-                health.probeFinished()
-            }
-            if !queued { health.probeFinished() }
+    /// `/registry/changes`: what the seed that made this registry changed in IANA's records.
+    private func changesReply(_ query: QueryParameters, format: APIJSON.Format, generation: RegistryGeneration,
+                              context: Answer.Context) throws(Problem) -> Reply {
+        let limit = try Self.integer("limit", in: query, from: 1, to: Self.maximumChangesLimit) ?? Self.defaultChangesLimit
+        let offset = try Self.integer("offset", in: query, from: 0) ?? 0
+        return .slow(context: context, format: format) { [self] () throws(Problem) in
+            let changes = try fromRegistry(generation) { try $0.changes(limit: limit, offset: offset) }
+            return .json(APIJSON.changesAnswer(changes, metadata: generation.metadata, limit: limit, offset: offset, format: format),
+                         caching: .registry(format, sharedCaches: true), context: context)
         }
-        switch failure {
-        case .damaged:
-            throw Problem(.registryUnavailable, "the registry database failed SQLite's integrity check when the server started: re-seed it")
-        case .lastQueryFailed:
-            throw Problem(.registryUnavailable, "the registry database did not answer its last query; the server's log says why")
-        case nil:
-            break
+    }
+
+    /// A page of `/registry/changes` holds at most this many records (a re-seed a year apart
+    /// changes some hundreds).
+    static let maximumChangesLimit = 1000
+    static let defaultChangesLimit = 100
+
+    /// From what the API holds and what its registry watcher last found on disk, never waiting for
+    /// either: the registry is served from memory, so only a database damaged when it was loaded
+    /// makes it unhealthy; a file that cannot be taken leaves it serving the registry held (degraded).
+    private func healthAnswer(format: APIJSON.Format, generation: RegistryGeneration, context: Answer.Context) throws(Problem) -> Answer {
+        if generation.damage != nil {
+            throw Problem(.registryUnavailable, "the registry database failed SQLite's integrity check when it was loaded: re-seed it")
         }
-        return .json(APIJSON.health(format: format), caching: .noStore, context: context)
+        let degraded = watch.withLock { $0.problem }.map { problem in
+            "\(problem.reason): serving the registry loaded before, seeded \(generation.metadata.importedAt)"
+        }
+        return .json(APIJSON.health(degradedBecause: degraded, format: format), caching: .noStore, context: context)
     }
 
     /// The local-host report, once the request has shown it may see it.
-    private func localHostReport(for request: HTTPRequest, context: inout Answer.Context) throws(Problem) -> LocalHostReport {
-        guard let localHost else {
+    private func localHostReport(for request: HTTPRequest, generation: RegistryGeneration,
+                                 context: inout Answer.Context) throws(Problem) -> LocalHostReport {
+        guard let localHost, let report = generation.localHostReport else {
             throw Problem(.localReportingOff, """
                 local-host reporting is off: start the server with --report-local (PORTINFO_REPORT_LOCAL=1) \
                 to serve /listeners and /free-ports
@@ -330,12 +416,12 @@ public final class PortInfoAPI: Sendable {
         }
         context.consulted.formUnion(localHost.rules.consulted)
         if let refusal = localHost.rules.refusal(of: request) { throw LocalAccessRules.problem(for: refusal, of: request) }
-        return localHost.report
+        return report
     }
 
     private func listenersReply(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest,
-                                context: inout Answer.Context) throws(Problem) -> Reply {
-        let report = try localHostReport(for: request, context: &context)
+                                generation: RegistryGeneration, context: inout Answer.Context) throws(Problem) -> Reply {
+        let report = try localHostReport(for: request, generation: generation, context: &context)
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
         let port = try Self.integer("port", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
         return .slow(context: context, format: format) { [self, context, hostName] () throws(Problem) in
@@ -345,8 +431,8 @@ public final class PortInfoAPI: Sendable {
     }
 
     private func freePortsReply(_ query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest,
-                                context: inout Answer.Context) throws(Problem) -> Reply {
-        let report = try localHostReport(for: request, context: &context)
+                                generation: RegistryGeneration, context: inout Answer.Context) throws(Problem) -> Reply {
+        let report = try localHostReport(for: request, generation: generation, context: &context)
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
         let range = try query.value("range").map { (name) throws(Problem) -> PortRange in
             guard let range = PortRange(rawValue: name) else {
@@ -367,18 +453,15 @@ public final class PortInfoAPI: Sendable {
 
     // MARK: Parts
 
-    /// Runs `query` on a pooled store; a failure is logged and answered 503.
-    private func fromRegistry<Result>(_ query: (RegistryStore) throws -> Result) throws(Problem) -> Result {
+    /// Runs `query` on a store of `generation`; a failure is logged and answered 503.
+    private func fromRegistry<Result>(_ generation: RegistryGeneration, _ query: (RegistryStore) throws -> Result) throws(Problem) -> Result {
         do {
-            let result = try stores.withStore(query)
-            health.observe(answered: true)
-            return result
+            return try generation.stores.withStore(query)
         } catch RegistryError.queryTimedOut {
             // The database answers; this query asked too much of it.
             logger.warning("registry query stopped at its time budget", metadata: ["budget": "\(configuration.queryTimeBudget)"])
             throw Problem(.queryTimedOut, "the query took longer than the server gives one; try again in a moment, or ask for less")
         } catch {
-            health.observe(answered: false)
             logger.error("registry query failed", metadata: ["database": "\(configuration.databasePath)", "error": "\(error)"])
             throw Problem(.registryUnavailable, "the registry database did not answer; the server's log says why")
         }

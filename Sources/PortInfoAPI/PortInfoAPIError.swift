@@ -3,7 +3,6 @@ import Glibc
 /// Why the API cannot start, beside the RegistryErrors of opening its database; each says what to do.
 public enum PortInfoAPIError: Error, CustomStringConvertible, Equatable {
     case negativeCacheMaxAge(Int)
-    case registryReplacedWhileOpening(path: String)
     case invalidQueryPoolSize(threads: Int, queueLength: Int)
     case nonPositiveQueryTimeBudget(Duration)
     case cannotStartQueryThreads(errno: Int32)
@@ -12,8 +11,6 @@ public enum PortInfoAPIError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .negativeCacheMaxAge(seconds):
             "the cache max-age must be 0 or more seconds, got \(seconds)"
-        case let .registryReplacedWhileOpening(path):
-            "\(path) was replaced while the API opened it (a seed finished?): start it again"
         case let .invalidQueryPoolSize(threads, queueLength):
             "the query pool needs at least 1 thread and room for 1 waiting query, got \(threads) threads and \(queueLength)"
         case let .nonPositiveQueryTimeBudget(budget):

@@ -15,6 +15,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         static let rejectedConnections = "portinfo_http_rejected_connections_total"
         static let registryRecords = "portinfo_registry_records"
         static let registryAge = "portinfo_registry_age_seconds"
+        static let registryReloads = "portinfo_registry_reloads_total"
         static let listenerScanDuration = "portinfo_listener_scan_duration_seconds"
         static let busyRefusals = "portinfo_query_queue_full_total"
         static let waitingQueries = "portinfo_query_queue_waiting"
@@ -29,6 +30,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         Name.rejectedConnections: "Connections answered 503 and closed because the connection limit was reached.",
         Name.registryRecords: "Records in the registry database being served.",
         Name.registryAge: "Seconds since the registry's newest IANA registration or modification date (since its import when it has none).",
+        Name.registryReloads: "Times the server switched to a new registry (a re-seed, a replaced database) without a restart.",
         Name.listenerScanDuration: "Seconds one scan of the host's listening sockets took.",
         Name.busyRefusals: "Requests answered 503 because the query queue was full.",
         Name.waitingQueries: "Requests waiting for a query thread, as of this scrape.",
@@ -57,7 +59,11 @@ public final class PortInfoMetrics: HTTPServerObserver {
     private let busyRefusals: CoreMetrics.Counter
     /// Read when the page is rendered: a gauge moved by every query would cost each a lock.
     private let waitingQueries: (meter: Meter, count: @Sendable () -> Int)
-    private let registryAge: (meter: Meter, age: RegistryAge)?
+    private let registryRecords: Meter
+    private let registryAgeMeter: Meter
+    /// The registry served now: how old its data is (nil when its dates cannot be read).
+    private let registryAge = Mutex<RegistryAge?>(nil)
+    private let registryReloads: CoreMetrics.Counter
     /// nil when local-host reporting is off: the server never scans.
     private let listenerScanDuration: CoreMetrics.Timer?
     private let malformedListenerLines: CoreMetrics.Counter?
@@ -70,7 +76,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
 
     /// Records into `registry` the metrics of an API serving the registry `metadata`, scanning
     /// the host's listeners or not, whose query queue holds `waitingQueries()` requests.
-    init(registry: PrometheusCollectorRegistry, metadata: RegistryMetadata, scansListeners: Bool,
+    init(registry: PrometheusCollectorRegistry, scansListeners: Bool,
          waitingQueries: @escaping @Sendable () -> Int) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -83,10 +89,22 @@ public final class PortInfoMetrics: HTTPServerObserver {
         rejectedConnections = CoreMetrics.Counter(label: Name.rejectedConnections, factory: factory)
         busyRefusals = CoreMetrics.Counter(label: Name.busyRefusals, factory: factory)
         self.waitingQueries = (Meter(label: Name.waitingQueries, factory: factory), waitingQueries)
-        Meter(label: Name.registryRecords, factory: factory).set(metadata.recordCount)
-        registryAge = RegistryAge(metadata).map { (Meter(label: Name.registryAge, factory: factory), $0) }
+        registryRecords = Meter(label: Name.registryRecords, factory: factory)
+        registryAgeMeter = Meter(label: Name.registryAge, factory: factory)
+        registryReloads = CoreMetrics.Counter(label: Name.registryReloads, factory: factory)
         listenerScanDuration = scansListeners ? CoreMetrics.Timer(label: Name.listenerScanDuration, factory: factory) : nil
         malformedListenerLines = scansListeners ? CoreMetrics.Counter(label: Name.malformedListenerLines, factory: factory) : nil
+    }
+
+    /// The registry served is now the one `metadata` describes.
+    func registryLoaded(_ metadata: RegistryMetadata) {
+        registryRecords.set(metadata.recordCount)
+        registryAge.withLock { $0 = RegistryAge(metadata) }
+    }
+
+    /// The server switched to a new registry while running.
+    func registryReloaded() {
+        registryReloads.increment()
     }
 
     // MARK: HTTPServerObserver
@@ -147,7 +165,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
 
     /// The `/metrics` page, in Prometheus text format 0.0.4, as of now.
     func page() -> [UInt8] {
-        if let registryAge { registryAge.meter.set(registryAge.age.seconds()) }
+        if let age = registryAge.withLock({ $0 }) { registryAgeMeter.set(age.seconds()) }
         waitingQueries.meter.set(waitingQueries.count())
         var page: [UInt8] = []
         for line in registry.emitToBuffer().split(separator: UInt8(ascii: "\n")) {

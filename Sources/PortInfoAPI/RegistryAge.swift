@@ -5,18 +5,22 @@ import Glibc
 /// or Modification Date it holds), which tells how far behind IANA it may be however recently it
 /// was seeded; or since its import, when it holds no dates at all. IANA writes `YYYY-MM-DD` or
 /// `YYYY-MM` (taken as the month's first day); imports are `YYYY-MM-DDTHH:MM:SSZ`. All UTC.
-struct RegistryAge: Sendable {
+public struct RegistryAge: Sendable {
     /// When the age runs from, in seconds since the Unix epoch.
     let since: Int
 
     /// nil when the metadata's date cannot be read.
-    init?(_ metadata: RegistryMetadata) {
-        guard let since = Self.epochSeconds(of: metadata.newestIANADate ?? metadata.importedAt) else { return nil }
+    public init?(_ metadata: RegistryMetadata) {
+        self.init(newestIANADate: metadata.newestIANADate, importedAt: metadata.importedAt)
+    }
+
+    init?(newestIANADate: String?, importedAt: String) {
+        guard let since = Self.epochSeconds(of: newestIANADate ?? importedAt) else { return nil }
         self.since = since
     }
 
     /// Seconds from `since` to `now` (seconds since the Unix epoch).
-    func seconds(at now: Int = time(nil)) -> Int {
+    public func seconds(at now: Int = time(nil)) -> Int {
         now - since
     }
 

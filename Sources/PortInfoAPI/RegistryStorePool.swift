@@ -2,11 +2,9 @@ import Dispatch
 import Registry
 import Synchronization
 
-/// RegistryStores for concurrent queries. A store is not thread-safe, so each is lent to one
-/// caller at a time. They are all opened at once, when the API starts, so that they all read the
-/// same database file even if a seed renames a new one into place later (the answers' ETags name
-/// the registry they were opened on). The API opens one for each query thread, so that none waits
-/// for a store; a caller that finds them all busy would.
+/// RegistryStores for concurrent queries on one registry image. A store is not thread-safe, so
+/// each is lent to one caller at a time. The API opens one for each query thread, so that none
+/// waits for a store; a caller that finds them all busy would.
 final class RegistryStorePool: Sendable {
     /// A store in the pool. Sendable because the pool hands it to one caller at a time.
     private final class LentStore: @unchecked Sendable {
@@ -16,20 +14,11 @@ final class RegistryStorePool: Sendable {
 
     private let idle: Mutex<[LentStore]>
     private let available: DispatchSemaphore
-    /// What the stores were opened on.
-    let metadata: RegistryMetadata
 
-    /// Opens the database at `path` read-only, `count` times (at least once), each store stopping
-    /// any statement that runs past `statementBudget`.
-    init(path: String, count: Int, statementBudget: Duration) throws {
-        let first = try RegistryStore(path: path, statementBudget: statementBudget)
-        metadata = try first.metadata()
-        var stores = [LentStore(first)]
-        for _ in 1..<max(1, count) {
-            let store = try RegistryStore(path: path, statementBudget: statementBudget)
-            guard try store.metadata() == metadata else { throw PortInfoAPIError.registryReplacedWhileOpening(path: path) }
-            stores.append(LentStore(store))
-        }
+    /// Opens `image` read-only, `count` times (at least once), each store stopping any statement
+    /// that runs past `statementBudget`.
+    init(image: RegistryImage, count: Int, statementBudget: Duration) throws {
+        let stores = try (0..<max(1, count)).map { _ in LentStore(try RegistryStore(image: image, statementBudget: statementBudget)) }
         available = DispatchSemaphore(value: stores.count)
         idle = Mutex(stores)
     }

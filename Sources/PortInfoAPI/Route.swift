@@ -7,6 +7,7 @@ enum Route: Equatable {
     case service(Substring)
     case search
     case registry
+    case registryChanges
     case health
     case openAPISpec
     case metrics
@@ -27,6 +28,7 @@ enum Route: Equatable {
         case .service: self = .service(Self.rest(of: path, after: Template.servicePrefix))
         case .search: self = .search
         case .registry: self = .registry
+        case .registryChanges: self = .registryChanges
         case .health: self = .health
         case .openAPISpec: self = .openAPISpec
         case .metrics: self = .metrics
@@ -42,6 +44,7 @@ enum Route: Equatable {
         case .service: .service
         case .search: .search
         case .registry: .registry
+        case .registryChanges: .registryChanges
         case .health: .health
         case .openAPISpec: .openAPISpec
         case .metrics: .metrics
@@ -60,6 +63,7 @@ enum Route: Equatable {
         case service = "/services/{name}"
         case search = "/search"
         case registry = "/registry"
+        case registryChanges = "/registry/changes"
         case health = "/healthz"
         case openAPISpec = "/openapi.yaml"
         case metrics = "/metrics"

@@ -68,3 +68,36 @@ public struct DigestingStream<Base: ByteStream>: ByteStream {
 private func readDescriptor(_ descriptor: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> Int {
     read(descriptor, buffer.baseAddress, buffer.count)
 }
+
+/// Bytes already in memory, read as a stream.
+public struct MemoryStream: ByteStream {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = min(buffer.count, bytes.count - position)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + count)])) }
+        position += count
+        return count
+    }
+}
+
+extension ByteStream {
+    /// Everything left, read into memory; more than `limit` bytes is an error naming `source`.
+    public mutating func readAll(limit: Int, source: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = try chunk.withUnsafeMutableBytes { try read(into: $0) }
+            if count == 0 { return bytes }
+            bytes += chunk[..<count]
+            guard bytes.count <= limit else {
+                throw InputFileError(path: source, reason: "is larger than \(limit >> 20) MiB: not a registry CSV")
+            }
+        }
+    }
+}

@@ -16,13 +16,23 @@ public final class Database {
 
     /// With a `statementBudget`, a statement still running that long after its first step is
     /// interrupted: it fails with SQLITE_INTERRUPT, and can be run again.
-    public init(path: String, mode: Mode, statementBudget: Duration? = nil) throws(SQLiteError) {
+    public convenience init(path: String, mode: Mode, statementBudget: Duration? = nil) throws(SQLiteError) {
+        try self.init(opening: path, flags: 0, mode: mode, statementBudget: statementBudget)
+    }
+
+    /// The in-memory database `name` (`/name`): every connection of the process that opens the
+    /// same name shares it (SQLite's memdb), and it lives while one is open.
+    convenience init(memoryNamed name: String, mode: Mode, statementBudget: Duration? = nil) throws(SQLiteError) {
+        try self.init(opening: "file:\(name)?vfs=memdb", flags: SQLITE_OPEN_URI, mode: mode, statementBudget: statementBudget)
+    }
+
+    private init(opening path: String, flags extraFlags: Int32, mode: Mode, statementBudget: Duration?) throws(SQLiteError) {
         let flags: Int32 = switch mode {
         case .readOnly: SQLITE_OPEN_READONLY
         case .readWriteCreate: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
         var connection: OpaquePointer?
-        let code = sqlite3_open_v2(path, &connection, flags | SQLITE_OPEN_NOMUTEX, nil)
+        let code = sqlite3_open_v2(path, &connection, flags | extraFlags | SQLITE_OPEN_NOMUTEX, nil)
         guard code == SQLITE_OK, let connection else {
             let error = SQLiteError(code: code, connection: connection, sql: nil)
             sqlite3_close_v2(connection)
@@ -73,6 +83,15 @@ public final class Database {
     public func scalarText(_ sql: String) throws(SQLiteError) -> String? {
         let statement = try prepare(sql)
         return try statement.step() ? statement.optionalText(at: 0) : nil
+    }
+
+    /// True when `table` in `schema` has a column of this name.
+    public func hasColumn(_ column: String, in table: String, schema: String = "main") throws(SQLiteError) -> Bool {
+        let statement = try prepare("SELECT 1 FROM pragma_table_info(?1, ?2) WHERE name = ?3")
+        try statement.bind(table, at: 1)
+        try statement.bind(schema, at: 2)
+        try statement.bind(column, at: 3)
+        return try statement.step()
     }
 
     /// True when the schema has a table or view of this name.

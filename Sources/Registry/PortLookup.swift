@@ -42,8 +42,9 @@ public struct PortLookup: Equatable, Sendable {
         self.port = port
         range = PortRange(port: port)
         self.records = records
-        // Assigned if any record is, else reserved if any is, else unassigned.
-        let statuses = Set(records.map(\.status))
+        // Assigned if any of IANA's records is, else reserved if any is, else unassigned: a
+        // site's own assignment is shown beside IANA's, but does not change what IANA says.
+        let statuses = Set(records.filter { $0.source == .iana }.map(\.status))
         status = statuses.contains(.assigned) ? .assigned : statuses.contains(.reserved) ? .reserved : .unassigned
     }
 }

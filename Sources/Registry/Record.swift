@@ -1,6 +1,12 @@
-/// One IANA registry record as portinfo presents it (DESIGN.md's Record): IANA's text with
-/// empty fields as nil, brackets taken off references, and the status read from the description.
+/// One registry record as portinfo presents it (DESIGN.md's Record): IANA's text with empty
+/// fields as nil, brackets taken off references, and the status read from the description. A
+/// record is IANA's, or a site's own assignment (`--site-ports`), kept apart and labelled.
 public struct Record: Equatable, Sendable {
+    /// Whose assignment a record is.
+    public enum Source: String, Sendable {
+        case iana, site
+    }
+
     public enum Transport: String, CaseIterable, Sendable {
         case tcp, udp, sctp, dccp
     }
@@ -28,8 +34,10 @@ public struct Record: Equatable, Sendable {
     public let unauthorizedUse: String?
     public let notes: String?
     public let status: Status
+    public let source: Source
 
-    public init(_ row: IANARow) {
+    /// The record a checked CSV row stands for: how a seed makes it, once.
+    public init(_ row: IANARow, source: Source) {
         service = row.serviceName.nonEmpty
         transport = row.transport
         ports = row.ports.map { Ports(first: $0.lowerBound, last: $0.upperBound) }
@@ -43,7 +51,30 @@ public struct Record: Equatable, Sendable {
         unauthorizedUse = row.unauthorizedUseReported.nonEmpty
         notes = row.assignmentNotes.nonEmpty
         status = Self.status(ofDescription: row.description)
+        self.source = source
     }
+
+    /// A record as a seed stored it (RegistryStore's record columns, in their order): read back as
+    /// it is, never parsed again.
+    init(row: Statement) {
+        service = row.optionalText(at: 1)
+        transport = row.optionalText(at: 2).flatMap(Transport.init(rawValue:))
+        ports = row.optionalInt(at: 3).map { Ports(first: $0, last: row.int(at: 4)) }
+        description = row.optionalText(at: 5)
+        assignee = row.optionalText(at: 6)
+        contact = row.optionalText(at: 7)
+        registered = row.optionalText(at: 8)
+        modified = row.optionalText(at: 9)
+        references = row.optionalText(at: 10).map { $0.split(separator: Self.referenceSeparator).map(String.init) } ?? []
+        serviceCode = row.optionalText(at: 11)
+        unauthorizedUse = row.optionalText(at: 12)
+        notes = row.optionalText(at: 13)
+        status = Status(rawValue: row.text(at: 14)) ?? .assigned
+        source = Source(rawValue: row.text(at: 15)) ?? .iana
+    }
+
+    /// What joins a record's references in its stored `reference_list` (none holds it).
+    static let referenceSeparator: Character = "\u{1F}"
 
     /// "Unassigned…" or "Reserved…" (any case) say so; any other description is an assignment.
     public static func status(ofDescription description: String) -> Status {

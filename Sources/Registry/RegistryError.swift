@@ -3,7 +3,7 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
     case missingDatabase(path: String)
     case notARegistry(path: String, reason: String)
     case incompleteDatabase(path: String)
-    case invalidStoredRow(path: String, id: Int, reason: String)
+    case invalidSitePorts(path: String, line: Int?, reason: String)
     case invalidCSV(source: String, error: CSVError)
     case emptyCSV(source: String)
     case seedFailed(path: String, reason: String)
@@ -18,8 +18,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
             "\(path) is not a portinfo registry database (\(reason))"
         case let .incompleteDatabase(path):
             "\(path) holds no completed seed: run `portinfo seed --csv FILE --db \(path)`"
-        case let .invalidStoredRow(path, id, reason):
-            "\(path): record \(id) is damaged (\(reason)): re-seed the database"
+        case let .invalidSitePorts(path, line, reason):
+            "\(path)\(line.map { " line \($0)" } ?? ""): \(reason); nothing was seeded from it"
         case let .invalidCSV(source, error):
             "\(source): \(error)"
         case let .emptyCSV(source):

@@ -36,10 +36,12 @@ public final class RegistryStore {
     public static let defaultStatementBudget: Duration = .milliseconds(250)
 
     public let database: Database
+    /// What `Record(row:)` reads, in its order; IANA's empty fields as NULL.
     private static let recordColumns = """
-        r.id, r.service_name, r.port_number, r.transport_protocol, r.description, r.assignee, r.contact,
-        r.registration_date, r.modification_date, r.reference, r.service_code,
-        r.unauthorized_use_reported, r.assignment_notes
+        r.id, nullif(r.service_name, ''), r.transport, r.port_first, r.port_last, nullif(r.description, ''),
+        r.assignee_names, r.contact_names, nullif(r.registration_date, ''), nullif(r.modification_date, ''),
+        r.reference_list, nullif(r.service_code, ''), nullif(r.unauthorized_use_reported, ''),
+        nullif(r.assignment_notes, ''), r.status, r.source
         """
     /// ?1 port, ?2 transport or NULL, ?3 the widest range's span.
     private static let coveringPortSQL = """
@@ -70,19 +72,32 @@ public final class RegistryStore {
 
     /// Opens the database at `path` read-only, checking that it is a complete registry of this
     /// binary's schema version.
-    public init(path: String, statementBudget: Duration = defaultStatementBudget) throws {
-        precondition(statementBudget > .zero, "the statement budget must be more than zero")
+    public convenience init(path: String, statementBudget: Duration = defaultStatementBudget) throws {
         guard access(path, F_OK) == 0 else { throw RegistryError.missingDatabase(path: path) }
+        try self.init(statementBudget: statementBudget, name: path) { () throws(SQLiteError) in
+            try Database(path: path, mode: .readOnly, statementBudget: statementBudget)
+        }
+    }
+
+    /// Opens a registry held in memory, read-only.
+    public convenience init(image: RegistryImage, statementBudget: Duration = defaultStatementBudget) throws {
+        try self.init(statementBudget: statementBudget, name: "the registry in memory") { () throws(SQLiteError) in
+            try image.connect(statementBudget: statementBudget)
+        }
+    }
+
+    private init(statementBudget: Duration, name: String, open: () throws(SQLiteError) -> Database) throws {
+        precondition(statementBudget > .zero, "the statement budget must be more than zero")
         self.statementBudget = statementBudget
-        database = try Database(path: path, mode: .readOnly, statementBudget: statementBudget)
         do {
+            database = try open()
             try Migrator().requireCurrent(database)
         } catch let error as SQLiteError {
-            throw RegistryError.notARegistry(path: path, reason: error.message)
+            throw RegistryError.notARegistry(path: name, reason: error.message)
         }
         guard try database.hasTable("registry_metadata"),
               try database.scalarText("SELECT count(*) FROM registry_metadata") == "1"
-        else { throw RegistryError.incompleteDatabase(path: path) }
+        else { throw RegistryError.incompleteDatabase(path: name) }
         widestRange = Int(try database.scalarText(
             "SELECT max(port_last - port_first) FROM records WHERE port_last > port_first") ?? "0") ?? 0
         coveringPort = try database.prepare(Self.coveringPortSQL)
@@ -98,7 +113,7 @@ public final class RegistryStore {
             try coveringPort.bind(port, at: 1)
             try coveringPort.bind(transport?.rawValue, at: 2)
             try coveringPort.bind(widestRange, at: 3)
-            return try coveringPort.rows(record)
+            return try coveringPort.rows(Record.init(row:))
         }
     }
 
@@ -110,7 +125,7 @@ public final class RegistryStore {
     public func records(named name: String) throws -> [Record] {
         try withinBudget {
             try named.bind(name.lowercased(), at: 1)
-            return try named.rows(record)
+            return try named.rows(Record.init(row:))
         }
     }
 
@@ -126,17 +141,17 @@ public final class RegistryStore {
             try searchPage.bind(query.text.lowercased(), at: 2)
             try searchPage.bind(limit, at: 3)
             try searchPage.bind(offset, at: 4)
-            return SearchResults(total: total, records: try searchPage.rows(record))
+            return SearchResults(total: total, records: try searchPage.rows(Record.init(row:)))
         }
     }
 
-    /// For each port a record names a service for, over `transport` (records naming no transport
-    /// count for every one), the first such name in registry order: what a listener on that port
-    /// is registered as.
+    /// For each port an IANA record names a service for, over `transport` (records naming no
+    /// transport count for every one), the first such name in registry order: what a listener on
+    /// that port is registered as.
     public func serviceNames(for transport: Record.Transport) throws -> [Int: String] {
         let statement = try database.prepare("""
             SELECT port_first, port_last, service_name FROM records
-            WHERE service_name <> '' AND port_first IS NOT NULL AND (transport IS NULL OR transport = ?)
+            WHERE source = 'iana' AND service_name <> '' AND port_first IS NOT NULL AND (transport IS NULL OR transport = ?)
             ORDER BY id
             """)
         try statement.bind(transport.rawValue, at: 1)
@@ -147,8 +162,9 @@ public final class RegistryStore {
         return names
     }
 
-    /// Whether each port (the index) is unassigned: no assigned or reserved record covers it, over
-    /// `transport` when given (records naming no transport count for every one).
+    /// Whether each port (the index) is free to take: no assigned or reserved record covers it,
+    /// IANA's or the site's own, over `transport` when given (records naming no transport count
+    /// for every one).
     public func unassignedPorts(transport: Record.Transport?) throws -> [Bool] {
         let statement = try database.prepare("""
             SELECT port_first, port_last FROM records
@@ -163,15 +179,31 @@ public final class RegistryStore {
     }
 
     public func metadata() throws -> RegistryMetadata {
-        let statement = try database.prepare(
-            "SELECT source, csv_sha256, imported_at, record_count, newest_iana_date FROM registry_metadata")
-        guard let metadata = try withinBudget({
-            try statement.rows {
-                RegistryMetadata(source: $0.text(at: 0), csvSHA256: $0.text(at: 1), importedAt: $0.text(at: 2),
-                                 recordCount: $0.int(at: 3), newestIANADate: $0.optionalText(at: 4))
-            }
-        }).first else { throw RegistryError.incompleteDatabase(path: database.path) }
+        let statement = try database.prepare("SELECT \(RegistryMetadata.columns) FROM registry_metadata")
+        guard let metadata = try withinBudget({ try statement.rows(RegistryMetadata.init(row:)) }).first else {
+            throw RegistryError.incompleteDatabase(path: database.path)
+        }
         return metadata
+    }
+
+    /// What the seed that made this registry changed in IANA's records since the one it
+    /// replaced: the counts, and a page of the records, added, removed, then changed.
+    public func changes(limit: Int, offset: Int) throws -> RegistryChangeList {
+        let counts = try database.prepare("""
+            SELECT count(*) FILTER (WHERE change = 'added'), count(*) FILTER (WHERE change = 'removed'),
+                   count(*) FILTER (WHERE change = 'changed') FROM registry_changes
+            """)
+        let page = try database.prepare("""
+            SELECT change, service_name, port_number, transport_protocol, description, fields FROM registry_changes
+            ORDER BY position LIMIT ?1 OFFSET ?2
+            """)
+        try page.bind(limit, at: 1)
+        try page.bind(offset, at: 2)
+        return try withinBudget {
+            RegistryChangeList(
+                counts: try counts.rows { RegistryChanges(added: $0.int(at: 0), removed: $0.int(at: 1), changed: $0.int(at: 2)) }[0],
+                entries: try page.rows(RegistryChange.init(row:)))
+        }
     }
 
     /// SQLite's `PRAGMA quick_check` of the whole file: nil when it finds nothing wrong, else what
@@ -209,12 +241,4 @@ public final class RegistryStore {
         }
     }
 
-    private func record(_ row: Statement) throws -> Record {
-        let fields = (1...Int32(IANARow.header.count)).map { row.text(at: $0) }
-        do throws(CSVError) {
-            return Record(try IANARow(CSVRecord(line: row.int(at: 0), fields: fields)))
-        } catch {
-            throw RegistryError.invalidStoredRow(path: database.path, id: row.int(at: 0), reason: error.reason)
-        }
-    }
 }

@@ -5,25 +5,65 @@ import Registry
 import Glibc
 import FoundationEssentials
 
-/// `--db PATH`, else `$PORTINFO_DB`, else `portinfo.db` in the current directory.
+/// `--db PATH`, else `$PORTINFO_DB`, else `registry.db` in portinfo's XDG data folder
+/// (`$XDG_DATA_HOME/portinfo`, `~/.local/share/portinfo` by default): a database any command
+/// finds from any directory, and that each test can point elsewhere.
 struct DatabaseOptions: ParsableArguments {
-    static let defaultPath = "portinfo.db"
-
     @Option(name: .customLong("db"), help: ArgumentHelp(
-        "The registry database (default: $PORTINFO_DB, else ./\(defaultPath)).", valueName: "path"))
+        "The registry database (default: $PORTINFO_DB, else $XDG_DATA_HOME/portinfo/registry.db, XDG_DATA_HOME being ~/.local/share unless set).",
+        valueName: "path"))
     var explicitPath: String?
 
     var path: String {
         if let explicitPath { return explicitPath }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["PORTINFO_DB"], !fromEnvironment.isEmpty {
-            return fromEnvironment
-        }
-        return Self.defaultPath
+        let environment = ProcessInfo.processInfo.environment
+        if let fromEnvironment = environment["PORTINFO_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return Self.dataFolder(environment) + "/registry.db"
     }
 
-    /// This host's listeners joined with this registry, scanned afresh (a command runs once).
+    /// Whether the path is the default one, which commands may create; one that was asked for
+    /// by name must exist.
+    var isDefault: Bool { explicitPath == nil && (ProcessInfo.processInfo.environment["PORTINFO_DB"] ?? "").isEmpty }
+
+    /// portinfo's folder in the XDG base directory for user data.
+    private static func dataFolder(_ environment: [String: String]) -> String {
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/portinfo" }
+        return (environment["HOME"].flatMap(\.nonEmpty) ?? "/") + "/.local/share/portinfo"
+    }
+
+    /// The registry to answer from. At the default path, when there is no database yet, the
+    /// snapshot built into the binary is seeded there first (said on standard error), or held
+    /// in memory when the folder cannot be written: a new install answers at once, offline.
+    func store() throws -> RegistryStore {
+        guard isDefault, access(path, F_OK) != 0 else { return try RegistryStore(path: path) }
+        let folder = String(path[..<path.lastIndex(of: "/")!])
+        if makeFolders(folder), let report = try? Seeder(targetPath: path).seed(.builtIn()) {
+            note("no registry at \(path) yet: seeded the \(BuiltInSnapshot.sourceName) there "
+                + "(`portinfo seed --csv FILE` takes IANA's latest); \(report.metadata.recordCount) records")
+            return try RegistryStore(path: path)
+        }
+        note("no registry at \(path), and it cannot be written: answering from the \(BuiltInSnapshot.sourceName)")
+        return try RegistryStore(image: Seeder.image(of: .builtIn()).0)
+    }
+
+    /// This host's listeners joined with the registry, scanned afresh (a command runs once).
     func localHostReport() throws -> LocalHostReport {
-        try LocalHostReport(store: RegistryStore(path: path), scanner: ListenerScanner(maxAge: .zero))
+        try LocalHostReport(store: store(), scanner: ListenerScanner(maxAge: .zero))
+    }
+
+    /// Creates `folder` and any of its parents missing; whether it now exists.
+    private func makeFolders(_ folder: String) -> Bool {
+        var made = ""
+        for part in folder.split(separator: "/") {
+            made += "/" + part
+            if mkdir(made, 0o755) != 0 && errno != EEXIST { return false }
+        }
+        return true
+    }
+
+    private func note(_ line: String) {
+        let text = "portinfo: \(line)\n"
+        text.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
     }
 }
 

@@ -21,7 +21,7 @@ struct Lookup: ParsableCommand {
     }
 
     func run() throws {
-        let store = try RegistryStore(path: database.path)
+        let store = try database.store()
         let lookup = try store.lookup(port: PortLookup.port(fromDecimal: port)!, transport: transport)
         if output.json { return output.printJSON(APIJSON.portLookup(lookup, format: .pretty)) }
         print("port \(lookup.port) (\(lookup.range.rawValue) range): \(lookup.status.rawValue)")

@@ -2,9 +2,6 @@ import ArgumentParser
 import Registry
 import Glibc
 
-/// Where IANA publishes the registry as CSV.
-let ianaCSVURL = "https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv"
-
 @main
 struct PortInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -12,13 +9,15 @@ struct PortInfo: ParsableCommand {
         abstract: "Answers \"what is port N?\" from the IANA Service Name and Transport Protocol Port Number Registry.",
         discussion: """
             The registry is an SQLite database that `portinfo seed` builds from IANA's CSV, published at
-            \(ianaCSVURL)
+            \(IANARegistry.csvURL)
+            The binary carries the \(BuiltInSnapshot.sourceName): with no database yet, it answers from that.
+            \(IANARegistry.attribution)
             """,
-        version: version,
+        version: "\(version), with the IANA registry snapshot \(BuiltInSnapshot.date) (\(IANARegistry.pageURL), public domain, CC0 1.0)",
         subcommands: [Serve.self, Seed.self, Lookup.self, Service.self, Search.self, Listeners.self, FreePorts.self, Healthcheck.self]
     )
 
-    static let version = "0.2.0"
+    static let version = "0.3.0"
 
     /// Every error ends the process with one line on standard error and a non-zero status.
     static func main() {

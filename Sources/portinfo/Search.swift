@@ -29,7 +29,7 @@ struct Search: ParsableCommand {
     func run() throws {
         let query: SearchQuery
         do { query = try SearchQuery(text) } catch { throw ValidationError(error.description) }
-        let results = try RegistryStore(path: database.path).search(query, limit: limit, offset: offset)
+        let results = try database.store().search(query, limit: limit, offset: offset)
         if output.json { return output.printJSON(APIJSON.searchAnswer(query: text, results: results, format: .pretty)) }
         guard !results.records.isEmpty else {
             print("\(results.total) records match '\(text)'" + (results.total > 0 ? " (none from offset \(offset))" : ""))

@@ -28,9 +28,14 @@ struct Serve: ParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     @Option(help: ArgumentHelp(
-        "Seed the database first from this IANA CSV (or - for standard input) when it is missing or was seeded from a different CSV. (env PORTINFO_CSV)",
+        "Seed the database first from this IANA CSV (or - for standard input) when it is missing or was seeded from a different CSV. Without it and without a database, the built-in snapshot is seeded there (or served from memory when the path cannot be written). (env PORTINFO_CSV)",
         valueName: "file|-"))
     var csv: String?
+
+    @Option(help: ArgumentHelp(
+        "A site's own port assignments, served beside IANA's records (and watched like the database): a CSV with IANA's column names. (env PORTINFO_SITE_PORTS)",
+        valueName: "file"))
+    var sitePorts: String?
 
     @Option(help: "Origins allowed to read registry answers from a browser, comma-separated, or *. (env PORTINFO_CORS_ORIGINS, default *)")
     var corsOrigins: String?
@@ -127,6 +132,7 @@ struct Serve: ParsableCommand {
         let metricsRegistry = PrometheusCollectorRegistry()
         let apiConfiguration = APIConfiguration(
             databasePath: database.path,
+            sitePortsPath: try EnvironmentDefault.resolve(sitePorts, "PORTINFO_SITE_PORTS", default: "").nonEmpty,
             allowedOrigins: EnvironmentDefault.list(try EnvironmentDefault.resolve(corsOrigins, "PORTINFO_CORS_ORIGINS", default: "*")),
             cacheMaxAge: try EnvironmentDefault.integer(cacheMaxAge, "PORTINFO_CACHE_MAX_AGE", option: "--cache-max-age",
                                                         default: 3600, in: 0...Int.max),
@@ -140,13 +146,11 @@ struct Serve: ParsableCommand {
             metricsRegistry: metricsRegistry)
         let logRequests = try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on
 
-        if let csv = try EnvironmentDefault.resolve(csv, "PORTINFO_CSV", default: "").nonEmpty {
-            let report = try Seeder(targetPath: database.path).seed(from: InputFile(path: csv), source: csv, onlyIfChanged: true)
-            logger.info("\(report.summary)")
-        }
+        var registry = apiConfiguration
+        registry.fallbackImage = try seedIfNeeded(logger: logger)
         // Whatever else in the process records through swift-metrics shows on /metrics beside the API's own.
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metricsRegistry))
-        let api = try PortInfoAPI(configuration: apiConfiguration)
+        let api = try PortInfoAPI(configuration: registry)
         Self.raiseDescriptorLimit(toServe: configuration.limits.maxConnections, logger: logger)
 
         let server = try HTTPServer(configuration: configuration, logger: logger,
@@ -164,13 +168,62 @@ struct Serve: ParsableCommand {
             source.resume()
             return source
         }
+        let watching = watchRegistry(api, logger: logger)
         server.start()
-        let metadata = try RegistryStore(path: database.path).metadata()
-        logger.info("portinfo \(PortInfo.version) listening on \(configuration.host) port \(server.port); registry \(database.path): \(metadata.recordCount) records, newest IANA date \(metadata.newestIANADate ?? "none")")
+        let metadata = api.servedRegistry
+        let age = RegistryAge(metadata).map { ", \($0.seconds() / 86_400) days old" } ?? ""
+        logger.info("""
+            portinfo \(PortInfo.version) listening on \(configuration.host) port \(server.port); registry \
+            \(registry.fallbackImage == nil ? database.path : "in memory"): \(metadata.recordCount) records from \(metadata.source), \
+            newest IANA date \(metadata.newestIANADate ?? "none")\(age)
+            """)
         stopped.wait()
         signalSources.forEach { $0.cancel() }
+        watching.forEach { $0.cancel() }
         logger.info("stopped")
     }
+
+    /// Seeds the database when asked to (`--csv`, when it changed), or when there is none: the
+    /// built-in snapshot, into --db when that can be written; else returns it, for the API to
+    /// serve from memory.
+    private func seedIfNeeded(logger: Logger) throws -> RegistryImage? {
+        if let csv = try EnvironmentDefault.resolve(csv, "PORTINFO_CSV", default: "").nonEmpty {
+            let report = try Seeder(targetPath: database.path).seed(try .file(csv))
+            logger.info("\(report.summary)")
+            return nil
+        }
+        guard access(database.path, F_OK) != 0 else { return nil }
+        do {
+            let report = try Seeder(targetPath: database.path).seed(.builtIn())
+            logger.notice("no registry database at \(database.path): seeded the \(BuiltInSnapshot.sourceName) (\(report.metadata.recordCount) records)")
+            return nil
+        } catch {
+            logger.notice("no registry database at \(database.path), and it cannot be made (\(error)): serving the \(BuiltInSnapshot.sourceName) from memory")
+            return try Seeder.image(of: .builtIn()).0
+        }
+    }
+
+    /// Every `registryCheckInterval`, and on SIGHUP (forced), lets the API look for a new
+    /// registry (a re-seed, a replaced or damaged database, a changed site file), on a queue of
+    /// its own: no request waits for it.
+    private func watchRegistry(_ api: PortInfoAPI, logger: Logger) -> [any DispatchSourceProtocol] {
+        let queue = DispatchQueue(label: "portinfo.registry-watch")
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.setEventHandler { api.checkRegistry() }
+        timer.schedule(deadline: .now() + Self.registryCheckInterval.dispatchInterval, repeating: Self.registryCheckInterval.dispatchInterval)
+        timer.resume()
+        signal(SIGHUP, SIG_IGN)
+        let hangUp = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
+        hangUp.setEventHandler {
+            logger.info("SIGHUP: checking the registry database")
+            api.checkRegistry(force: true)
+        }
+        hangUp.resume()
+        return [timer, hangUp]
+    }
+
+    /// How soon a re-seed is served: a stat(2) and 28 bytes read, once a second.
+    static let registryCheckInterval: Duration = .seconds(1)
 
     /// More query threads than this would each hold a database connection for no gain.
     static let maximumQueryThreads = 256

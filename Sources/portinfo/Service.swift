@@ -13,7 +13,7 @@ struct Service: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let records = try RegistryStore(path: database.path).records(named: name)
+        let records = try database.store().records(named: name)
         guard !records.isEmpty else { throw ValidationError("no service named '\(name)' in the registry") }
         if output.json { return output.printJSON(APIJSON.serviceAnswer(name: name, records: records, format: .pretty)) }
         print(RecordTable(records).text)

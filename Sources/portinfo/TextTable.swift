@@ -16,15 +16,17 @@ struct TextTable {
     }
 }
 
-/// Records as a table, one line each (a multi-line description shows its first line).
+/// Records as a table, one line each (a multi-line description shows its first line); a site's
+/// own assignments are marked as such.
 struct RecordTable {
     let table: TextTable
 
     init(_ records: [Record]) {
-        table = TextTable(columns: ["SERVICE", "PORT", "TRANSPORT", "STATUS", "DESCRIPTION"], rows: records.map { record in
+        table = TextTable(columns: ["SERVICE", "PORT", "TRANSPORT", "STATUS", "SOURCE", "DESCRIPTION"], rows: records.map { record in
             let ports = record.ports.map { $0.first == $0.last ? "\($0.first)" : "\($0.first)-\($0.last)" }
             let description = record.description?.split(whereSeparator: \.isNewline).first.map(String.init)
-            return [record.service ?? "-", ports ?? "-", record.transport?.rawValue ?? "-", record.status.rawValue, description ?? "-"]
+            return [record.service ?? "-", ports ?? "-", record.transport?.rawValue ?? "-", record.status.rawValue,
+                    record.source.rawValue, description ?? "-"]
         })
     }
 

@@ -115,7 +115,7 @@ import TestSupport
                                hasETag: true, bodyKeys: ["service", "records"])
         case .registryGet:
             return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: registryVary, cacheControl: "public, max-age=3600",
-                               hasETag: true, bodyKeys: ["source", "sha256", "imported_at", "record_count", "newest_iana_date"])
+                               hasETag: true, bodyKeys: ["source", "sha256", "imported_at", "record_count", "newest_iana_date", "site", "attribution"])
         case .portPreflight:
             guard reporting else {
                 return Expectation(status: 204, allowOrigin: registryAllowOrigin, vary: registryVary,

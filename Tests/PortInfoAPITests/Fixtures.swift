@@ -10,7 +10,7 @@ func seededDatabase(_ csv: String, in folder: TemporaryDirectory, name: String =
     let file = folder.write("input-\(UUID().uuidString).csv", csv)
     defer { try? FileManager.default.removeItem(atPath: file) }
     let database = folder.path(name)
-    _ = try Seeder(targetPath: database).seed(from: InputFile(path: file), source: file)
+    _ = try Seeder(targetPath: database).seed(.file(file))
     return database
 }
 

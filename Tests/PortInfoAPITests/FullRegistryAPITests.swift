@@ -9,7 +9,7 @@ import TestSupport
     static let folder = TemporaryDirectory()
     static let api: PortInfoAPI = {
         let database = folder.path("full.db")
-        _ = try! Seeder(targetPath: database).seed(from: InputFile(path: Snapshot.current!), source: Snapshot.current!)
+        _ = try! Seeder(targetPath: database).seed(.file(Snapshot.current!))
         return try! PortInfoAPI(configuration: APIConfiguration(databasePath: database))
     }()
 

@@ -7,7 +7,7 @@ import TestSupport
 
 @Suite struct JSONBodyTests {
     static let recordKeys = ["service", "transport", "ports", "description", "assignee", "contact", "registered",
-                             "modified", "references", "service_code", "unauthorized_use", "notes", "status"]
+                             "modified", "references", "service_code", "unauthorized_use", "notes", "status", "source"]
 
     @Test func prettyIndentsByTwoSpacesWhateverItsValue() throws {
         let (api, _) = try trapsAPI()
@@ -90,6 +90,6 @@ import TestSupport
         let record = try #require(try store.records(named: "argus").first)
         #expect(String(decoding: APIJSON.record(record, format: .compact), as: UTF8.self) == #"{"service":"argus","transport":null,"#
             + #""ports":null,"description":"ARGUS Protocol","assignee":"Robert_Hinden","contact":"Robert_Hinden","registered":null,"#
-            + #""modified":null,"references":[],"service_code":null,"unauthorized_use":null,"notes":null,"status":"assigned"}"# + "\n")
+            + #""modified":null,"references":[],"service_code":null,"unauthorized_use":null,"notes":null,"status":"assigned","source":"iana"}"# + "\n")
     }
 }

@@ -59,7 +59,7 @@ import TestSupport
         let names = ["portinfo_http_requests_total", "portinfo_http_request_duration_seconds", "portinfo_http_open_connections",
                      "portinfo_http_rejected_connections_total", "portinfo_registry_records", "portinfo_registry_age_seconds",
                      "portinfo_listener_scan_duration_seconds", "portinfo_query_queue_full_total",
-                     "portinfo_query_queue_waiting", "portinfo_listener_malformed_lines_total"]
+                     "portinfo_query_queue_waiting", "portinfo_listener_malformed_lines_total", "portinfo_registry_reloads_total"]
         #expect(page.types.keys.sorted() == names.sorted())
         #expect(page.help.keys.sorted() == names.sorted())
         #expect(page.types["portinfo_http_request_duration_seconds"] == "histogram")

@@ -16,11 +16,11 @@ import TestSupport
         let paths = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
             .filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }
             .map { String($0.dropFirst(2).dropLast()) }
-        #expect(paths == ["/ports/{port}", "/services/{name}", "/search", "/registry", "/healthz", "/openapi.yaml",
+        #expect(paths == ["/ports/{port}", "/services/{name}", "/search", "/registry", "/registry/changes", "/healthz", "/openapi.yaml",
                           "/metrics", "/listeners", "/free-ports"])
         let routes = paths.map { Route(path: $0.replacingOccurrences(of: "{port}", with: "1")
             .replacingOccurrences(of: "{name}", with: "n")[...]) }
-        #expect(routes == [.port("1"), .service("n"), .search, .registry, .health, .openAPISpec, .metrics, .listeners, .freePorts])
+        #expect(routes == [.port("1"), .service("n"), .search, .registry, .registryChanges, .health, .openAPISpec, .metrics, .listeners, .freePorts])
     }
 
     @Test func theSpecListsEveryProblemTypeAndNoOther() throws {

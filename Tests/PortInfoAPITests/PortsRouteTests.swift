@@ -13,7 +13,7 @@ import TestSupport
         let ipcserver = { (transport: String) in
             #"{"service":"ipcserver","transport":"\#(transport)","ports":{"first":600,"last":600},"description":"Sun IPC server","#
                 + #""assignee":"Bill_Schiefelbein","contact":"Bill_Schiefelbein","registered":null,"modified":null,"references":[],"#
-                + #""service_code":null,"unauthorized_use":null,"notes":null,"status":"assigned"}"#
+                + #""service_code":null,"unauthorized_use":null,"notes":null,"status":"assigned","source":"iana"}"#
         }
         #expect(response.text == #"{"port":600,"range":"system","status":"assigned","records":["#
             + ipcserver("tcp") + "," + ipcserver("udp") + "]}\n")

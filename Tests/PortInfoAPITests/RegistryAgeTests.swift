@@ -17,9 +17,7 @@ import Testing
     }
 
     @Test func theAgeRunsFromTheNewestIANADateElseFromTheImport() throws {
-        let dated = RegistryMetadata(source: "s", csvSHA256: "h", importedAt: "2026-01-01T00:00:00Z", recordCount: 1, newestIANADate: "2024-12-20")
-        #expect(RegistryAge(dated)?.seconds(at: 1_734_652_800 + 60) == 60)
-        let undated = RegistryMetadata(source: "s", csvSHA256: "h", importedAt: "2026-01-01T00:00:00Z", recordCount: 1, newestIANADate: nil)
-        #expect(RegistryAge(undated)?.since == 1_767_225_600)
+        #expect(RegistryAge(newestIANADate: "2024-12-20", importedAt: "2026-01-01T00:00:00Z")?.seconds(at: 1_734_652_800 + 60) == 60)
+        #expect(RegistryAge(newestIANADate: nil, importedAt: "2026-01-01T00:00:00Z")?.since == 1_767_225_600)
     }
 }

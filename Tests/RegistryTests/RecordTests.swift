@@ -5,7 +5,7 @@ import TestSupport
 
 @Suite struct RecordTests {
     @Test func emptyFieldsAreNilAndBracketsComeOff() throws {
-        let ftp = Record(try row("ftp,21,tcp,File Transfer Protocol [Control],[Jon_Postel],[Jon_Postel],2003-01,2024-07-22,[RFC959][RFC2228],,,Defined TXT keys: u=<username> p=<password>"))
+        let ftp = Record(try row("ftp,21,tcp,File Transfer Protocol [Control],[Jon_Postel],[Jon_Postel],2003-01,2024-07-22,[RFC959][RFC2228],,,Defined TXT keys: u=<username> p=<password>"), source: .iana)
         #expect(ftp.service == "ftp")
         #expect(ftp.transport == .tcp)
         #expect(ftp.ports == Record.Ports(first: 21, last: 21))
@@ -22,7 +22,7 @@ import TestSupport
     }
 
     @Test func aNameOnlyRowHasNoPortsOrTransport() throws {
-        let argus = Record(try row("argus,,,ARGUS Protocol,,,,,,,,"))
+        let argus = Record(try row("argus,,,ARGUS Protocol,,,,,,,,"), source: .iana)
         #expect(argus.ports == nil)
         #expect(argus.transport == nil)
         #expect(argus.assignee == nil)
@@ -30,7 +30,7 @@ import TestSupport
     }
 
     @Test func severalContactsAndUnbracketedReferencesAreKept() throws {
-        let record = Record(try row("cl/1,172,tcp,Network PostScript,[Eric_Wright],[Vera_Heinau][Heiko_Schlichting],,,RFC 1234 section 2,,,"))
+        let record = Record(try row("cl/1,172,tcp,Network PostScript,[Eric_Wright],[Vera_Heinau][Heiko_Schlichting],,,RFC 1234 section 2,,,"), source: .iana)
         #expect(record.contact == "Vera_Heinau, Heiko_Schlichting")
         #expect(record.references == ["RFC 1234 section 2"])
     }

@@ -82,7 +82,7 @@ func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget
     static let folder = TemporaryDirectory()
     static let database: String = {
         let path = folder.path("full.db")
-        _ = try! Seeder(targetPath: path).seed(from: InputFile(path: Snapshot.current!), source: Snapshot.current!)
+        _ = try! Seeder(targetPath: path).seed(.file(Snapshot.current!))
         return path
     }()
 
@@ -137,14 +137,14 @@ func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget
         let store = try RegistryStore(path: Self.database)
         var expectedByPort: [Int: [Record]] = [:]
         for row in csvRows {
-            for port in row.ports.map(Array.init) ?? [] { expectedByPort[port, default: []].append(Record(row)) }
+            for port in row.ports.map(Array.init) ?? [] { expectedByPort[port, default: []].append(Record(row, source: .iana)) }
         }
         for port in PortLookup.validPorts {
             #expect(try store.records(coveringPort: port) == expectedByPort[port] ?? [], "port \(port)")
         }
         let named = Dictionary(grouping: csvRows.filter { !$0.serviceName.isEmpty }) { $0.serviceName.lowercased() }
         for (name, rows) in named {
-            #expect(try store.records(named: name) == rows.map(Record.init), "service \(name)")
+            #expect(try store.records(named: name) == rows.map { Record($0, source: .iana) }, "service \(name)")
         }
     }
 }

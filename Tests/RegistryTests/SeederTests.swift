@@ -5,10 +5,10 @@ import TestSupport
 
 /// Seeds `csv` (CSV text) into `database` in `folder` and returns the report.
 @discardableResult
-func seed(_ csv: String, into database: String, in folder: TemporaryDirectory) throws -> SeedReport {
+func seed(_ csv: String, into database: String, in folder: TemporaryDirectory, force: Bool = false) throws -> SeedReport {
     let file = folder.write("input-\(UUID().uuidString).csv", csv)
     defer { try? FileManager.default.removeItem(atPath: file) }
-    return try Seeder(targetPath: database).seed(from: InputFile(path: file), source: file)
+    return try Seeder(targetPath: database).seed(.file(file), force: force)
 }
 
 @Suite struct SeederTests {
@@ -37,7 +37,10 @@ func seed(_ csv: String, into database: String, in folder: TemporaryDirectory) t
         #expect(report.changes == RegistryChanges(added: 2, removed: 1, changed: 1))
         #expect(report.summary.hasSuffix("; since the previous database: 2 added, 1 removed, 1 changed"))
         #expect(try RegistryStore(path: database).records(named: "newsvc").count == 2)
-        #expect(try seed(edited, into: database, in: folder).changes == RegistryChanges(added: 0, removed: 0, changed: 0))
+        let again = try seed(edited, into: database, in: folder)
+        #expect(!again.replaced && again.changes == nil)
+        #expect(again.summary == "\(database) is unchanged: already seeded from this CSV (sha256 \(report.metadata.csvSHA256)), 14 records")
+        #expect(try seed(edited, into: database, in: folder, force: true).changes == RegistryChanges(added: 0, removed: 0, changed: 0))
     }
 
     @Test(arguments: [
@@ -101,8 +104,8 @@ func seed(_ csv: String, into database: String, in folder: TemporaryDirectory) t
         let folder = TemporaryDirectory()
         let database = folder.path("r.db")
         let old = try #require(Snapshot.previous), new = try #require(Snapshot.current)
-        _ = try Seeder(targetPath: database).seed(from: InputFile(path: old), source: old)
-        let report = try Seeder(targetPath: database).seed(from: InputFile(path: new), source: new)
+        _ = try Seeder(targetPath: database).seed(.file(old))
+        let report = try Seeder(targetPath: database).seed(.file(new))
         #expect(report.changes == (try expectedChanges(from: old, to: new)))
         #expect(report.metadata.recordCount == 14_499)
     }

@@ -19,9 +19,9 @@ func seededFolder() throws -> TemporaryDirectory {
         #expect(result.status == 0)
         #expect(result.output == """
             port 600 (system range): assigned
-            SERVICE    PORT  TRANSPORT  STATUS    DESCRIPTION
-            ipcserver  600   tcp        assigned  Sun IPC server
-            ipcserver  600   udp        assigned  Sun IPC server
+            SERVICE    PORT  TRANSPORT  STATUS    SOURCE  DESCRIPTION
+            ipcserver  600   tcp        assigned  iana    Sun IPC server
+            ipcserver  600   udp        assigned  iana    Sun IPC server
 
             """)
     }
