@@ -36,8 +36,7 @@ struct DatabaseOptions: ParsableArguments {
     /// in memory when the folder cannot be written: a new install answers at once, offline.
     func store() throws -> RegistryStore {
         guard isDefault, access(path, F_OK) != 0 else { return try RegistryStore(path: path) }
-        let folder = String(path[..<path.lastIndex(of: "/")!])
-        if makeFolders(folder), let report = try? Seeder(targetPath: path).seed(.builtIn()) {
+        if makeDefaultFolder(), let report = try? Seeder(targetPath: path).seed(.builtIn()) {
             note("no registry at \(path) yet: seeded the \(BuiltInSnapshot.sourceName) there "
                 + "(`portinfo seed --csv FILE` takes IANA's latest); \(report.metadata.recordCount) records")
             return try RegistryStore(path: path)
@@ -51,10 +50,12 @@ struct DatabaseOptions: ParsableArguments {
         try LocalHostReport(store: store(), scanner: ListenerScanner(maxAge: .zero))
     }
 
-    /// Creates `folder` and any of its parents missing; whether it now exists.
-    private func makeFolders(_ folder: String) -> Bool {
+    /// At the default path, creates the data folder and any of its parents missing; whether the
+    /// database's folder now exists (a path asked for by name is taken as it is).
+    func makeDefaultFolder() -> Bool {
+        guard isDefault else { return true }
         var made = ""
-        for part in folder.split(separator: "/") {
+        for part in path.split(separator: "/").dropLast() {
             made += "/" + part
             if mkdir(made, 0o755) != 0 && errno != EEXIST { return false }
         }

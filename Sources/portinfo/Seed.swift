@@ -48,6 +48,7 @@ struct Seed: ParsableCommand {
         defer { interruptHandlers.forEach { $0.cancel() } }
         let sitePorts = try sitePorts.map(SitePortsFile.init(path:))
         let input = try csv.map { try SeedInput.file($0, source: source, sitePorts: sitePorts) } ?? .builtIn(sitePorts: sitePorts)
+        _ = database.makeDefaultFolder()
         let report = try Seeder(targetPath: database.path).seed(input, force: force)
         print(report.summary)
         report.clashLines.forEach { print($0) }

@@ -194,6 +194,7 @@ struct Serve: ParsableCommand {
         }
         guard access(database.path, F_OK) != 0 else { return nil }
         do {
+            _ = database.makeDefaultFolder()
             let report = try Seeder(targetPath: database.path).seed(.builtIn())
             logger.notice("no registry database at \(database.path): seeded the \(BuiltInSnapshot.sourceName) (\(report.metadata.recordCount) records)")
             return nil

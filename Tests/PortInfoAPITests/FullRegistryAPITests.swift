@@ -5,11 +5,11 @@ import Registry
 import Testing
 import TestSupport
 
-@Suite(.enabled(if: Snapshot.current != nil)) struct FullRegistryAPITests {
+@Suite struct FullRegistryAPITests {
     static let folder = TemporaryDirectory()
     static let api: PortInfoAPI = {
         let database = folder.path("full.db")
-        _ = try! Seeder(targetPath: database).seed(.file(Snapshot.current!))
+        _ = try! Seeder(targetPath: database).seed(.file(Snapshot.current))
         return try! PortInfoAPI(configuration: APIConfiguration(databasePath: database))
     }()
 

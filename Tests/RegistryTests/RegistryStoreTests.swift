@@ -78,11 +78,11 @@ func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget
     }
 }
 
-@Suite(.enabled(if: Snapshot.current != nil)) struct FullRegistryTests {
+@Suite struct FullRegistryTests {
     static let folder = TemporaryDirectory()
     static let database: String = {
         let path = folder.path("full.db")
-        _ = try! Seeder(targetPath: path).seed(.file(Snapshot.current!))
+        _ = try! Seeder(targetPath: path).seed(.file(Snapshot.current))
         return path
     }()
 
@@ -119,7 +119,7 @@ func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget
     }
 
     @Test func everyRecordRoundTripsFromCSVThroughSQLite() throws {
-        let path = try #require(Snapshot.current)
+        let path = Snapshot.current
         let database = try Database(path: Self.database, mode: .readOnly)
         let stored = try database.prepare("""
             SELECT service_name, port_number, transport_protocol, description, assignee, contact, registration_date,

@@ -29,9 +29,9 @@ func sha256(_ bytes: [UInt8]) -> String {
         }
     }
 
-    @Test(.enabled(if: Snapshot.current != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum")))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum"), "needs sha256sum (coreutils)"))
     func agreesWithSha256sumOnTheSnapshot() throws {
-        let path = try #require(Snapshot.current)
+        let path = Snapshot.current
         let process = Process()
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")

@@ -9,6 +9,8 @@ public final class ServerProcess {
     /// Everything the server printed up to and including its startup line.
     public let startupLog: String
     private let laterOutput = OutputCollector()
+    /// Its XDG_DATA_HOME, where a default database would be.
+    public let dataHome = TemporaryDirectory()
 
     /// Starts `portinfo serve` with `arguments` (host and port are chosen here) and waits for its
     /// startup line, which names the port it listens on. `descriptorLimit` sets both its soft and
@@ -23,7 +25,7 @@ public final class ServerProcess {
             process.executableURL = URL(fileURLWithPath: serve[0])
             process.arguments = Array(serve.dropFirst())
         }
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = isolatedEnvironment(dataHome: dataHome, environment)
         process.standardOutput = output
         process.standardError = output
         let stdin = Pipe()

@@ -1,22 +1,27 @@
 import Foundation
 import Registry
+import Testing
 
 /// The repository's top-level folder (this file is Tests/TestSupport/TestSupport.swift).
 public let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// The IANA snapshots: `$PORTINFO_IANA_CSV` (the current one) or ../shared/iana/ beside the
-/// repository. Tests of the full registry are skipped when they are absent.
+/// The IANA snapshots the tests read: the repository's own, and an older one beside it.
 public enum Snapshot {
-    public static let current: String? = {
-        if let path = ProcessInfo.processInfo.environment["PORTINFO_IANA_CSV"], !path.isEmpty {
-            return FileManager.default.fileExists(atPath: path) ? path : nil
-        }
-        return existing("service-names-port-numbers.csv")
+    /// The repository's snapshot (`iana/`, the one the binary carries), or the file named by
+    /// `PORTINFO_IANA_CSV`: every full-registry test runs on a fresh clone.
+    public static let current: String = {
+        if let path = ProcessInfo.processInfo.environment["PORTINFO_IANA_CSV"], !path.isEmpty { return path }
+        let folder = repositoryRoot.appendingPathComponent("iana")
+        let name = (try? FileManager.default.contentsOfDirectory(atPath: folder.path))?.first { $0.hasSuffix(".csv") } ?? "missing.csv"
+        return folder.appendingPathComponent(name).path
     }()
 
-    /// The 2024-04 snapshot, for update and diff tests.
+    /// The 2024-04 snapshot, for update and diff tests: in `../shared/iana/` beside the
+    /// repository, not in it (the tests that need it say so when they are skipped).
     public static let previous: String? = existing("service-names-port-numbers-2024-04.csv")
+
+    public static let previousMissing: Comment = "needs ../shared/iana/service-names-port-numbers-2024-04.csv beside the repository"
 
     private static func existing(_ name: String) -> String? {
         let path = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/iana/\(name)").path
@@ -107,7 +112,9 @@ public func run(_ arguments: [String], product: String = "portinfo", environment
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent(product)
     process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let dataHome = TemporaryDirectory()
+    defer { withExtendedLifetime(dataHome) {} }
+    process.environment = isolatedEnvironment(dataHome: dataHome, environment)
     let output = Pipe(), error = Pipe(), stdin = Pipe()
     process.standardOutput = output
     process.standardError = error
@@ -124,6 +131,15 @@ public func run(_ arguments: [String], product: String = "portinfo", environment
     while errorData.value == nil { usleep(1000) }
     return ProcessResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
                          error: String(decoding: errorData.value!, as: UTF8.self))
+}
+
+/// The test's environment for a portinfo process: this one's, without any PORTINFO_ setting the
+/// person running the tests may have made, with XDG_DATA_HOME in `dataHome`, so that a default
+/// database is the process's own (parallel tests never share one), and `extra` over it.
+public func isolatedEnvironment(dataHome: TemporaryDirectory, _ extra: [String: String]) -> [String: String] {
+    ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PORTINFO_") }
+        .merging(["XDG_DATA_HOME": dataHome.url.path]) { $1 }
+        .merging(extra) { $1 }
 }
 
 /// A value written by one thread and read by another.
