@@ -13,7 +13,7 @@
 #                         closed, none reset, none hung; normal answers afterwards
 #   scripts/abuse.sh [--ci] [CHECK...]   (every check by default; --ci: smaller sizes and shorter
 #                                         phases, about 2 minutes in all; CSV: $PORTINFO_IANA_CSV,
-#                                         else ../shared/iana/)
+#                                         else the repository's iana/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PYTHONDONTWRITEBYTECODE=1 # no __pycache__ beside the helpers
@@ -27,7 +27,7 @@ for argument; do
     esac
 done
 ((${#checks[@]})) || checks=("${every_check[@]}")
-csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
+csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "abuse: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "abuse: needs python3" >&2; exit 2; }
 

@@ -6,11 +6,11 @@
 #  - req/s of GET /search?q=sql;
 #  - resident memory after those requests, and with 1,000 idle keep-alive connections (target < 30 MB);
 #  - time from process start to the first 200 with a seeded database (target < 50 ms).
-#   scripts/bench-http.sh        (CSV: $PORTINFO_IANA_CSV, else ../shared/iana/; installs wrk and nginx if missing)
+#   scripts/bench-http.sh        (CSV: $PORTINFO_IANA_CSV, else the repository's iana/; installs wrk and nginx if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
+csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "bench-http: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
     apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx-light >/dev/null

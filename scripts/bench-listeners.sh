@@ -2,11 +2,11 @@
 # GET /listeners (scan reuse off) against `ss -tulpn`, with 10,000 extra listening sockets open
 # (held by a helper process that raises its descriptor limit), in the same run, median of 7
 # each; prints the ratio (target <= 1.0: faster than ss).
-#   scripts/bench-listeners.sh      (CSV: $PORTINFO_IANA_CSV, else ../shared/iana/; installs iproute2 if missing)
+#   scripts/bench-listeners.sh      (CSV: $PORTINFO_IANA_CSV, else the repository's iana/; installs iproute2 if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
+csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "bench-listeners: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v ss >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q iproute2 >/dev/null; }
 sockets=${BENCH_SOCKETS:-10000}

@@ -4,11 +4,11 @@
 # both into a new database file; prints the ratio (target <= 1.0). Then the median time of a port
 # lookup through the Registry API (target < 20 µs), and of every other query the store runs at its
 # dearest (the figures RegistryStore's cost model quotes; searches within a few tens of ms).
-#   scripts/bench-seed.sh            (CSV: $PORTINFO_IANA_CSV, else ../shared/iana/)
+#   scripts/bench-seed.sh            (CSV: $PORTINFO_IANA_CSV, else the repository's iana/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
+csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "bench-seed: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "bench-seed: needs the sqlite3 command (apt-get install sqlite3)" >&2; exit 2; }
 runs=5

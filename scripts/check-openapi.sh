@@ -7,7 +7,7 @@
 #   scripts/check-openapi.sh      (tools go into .build-venv; $SCHEMATHESIS_MAX_EXAMPLES, default 100)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
+csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 venv=.build-venv
 port=${OPENAPI_CHECK_PORT:-18090}
 # Pinned: a new schemathesis brings new checks, which should arrive as a change of this line, not of CI's mood.

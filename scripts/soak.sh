@@ -8,7 +8,7 @@
 #    warmed first, so growth after that is a leak);
 #  - then SIGTERM under load (scripts/abuse/shutdown_under_load.py): every request sent on an
 #    accepted connection answered, every connection closed, exit status 0.
-#   scripts/soak.sh [--ci]   (--ci: 200,000 requests; CSV: $PORTINFO_IANA_CSV, else ../shared/iana/;
+#   scripts/soak.sh [--ci]   (--ci: 200,000 requests; CSV: $PORTINFO_IANA_CSV, else the repository's iana/;
 #                             installs wrk if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ case "${1:-}" in
     "") ;;
     *) echo "usage: scripts/soak.sh [--ci]" >&2; exit 64 ;;
 esac
-csv=${PORTINFO_IANA_CSV:-../shared/iana/service-names-port-numbers.csv}
+csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "soak: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 if ! command -v wrk >/dev/null; then
     apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null

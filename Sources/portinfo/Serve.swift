@@ -193,15 +193,21 @@ struct Serve: ParsableCommand {
             return nil
         }
         guard access(database.path, F_OK) != 0 else { return nil }
-        do {
-            _ = database.makeDefaultFolder()
-            let report = try Seeder(targetPath: database.path).seed(.builtIn())
-            logger.notice("no registry database at \(database.path): seeded the \(BuiltInSnapshot.sourceName) (\(report.metadata.recordCount) records)")
-            return nil
-        } catch {
-            logger.notice("no registry database at \(database.path), and it cannot be made (\(error)): serving the \(BuiltInSnapshot.sourceName) from memory")
-            return try Seeder.image(of: .builtIn()).0
+        let folder = database.path.lastIndex(of: "/").map { String(database.path[..<$0]) }.flatMap(\.nonEmpty) ?? "."
+        // A folder that cannot be written is known before the snapshot is built: build it once.
+        if database.makeDefaultFolder(), access(folder, W_OK) == 0 {
+            do {
+                let report = try Seeder(targetPath: database.path).seed(.builtIn())
+                logger.notice("no registry database at \(database.path): seeded the \(BuiltInSnapshot.sourceName) (\(report.metadata.recordCount) records)")
+                return nil
+            } catch {
+                logger.notice("no registry database at \(database.path), and it cannot be made (\(error))")
+            }
+        } else {
+            logger.notice("no registry database at \(database.path), and \(folder) cannot be written")
         }
+        logger.notice("serving the \(BuiltInSnapshot.sourceName) from memory")
+        return try Seeder.image(of: .builtIn()).0
     }
 
     /// Every `registryCheckInterval`, and on SIGHUP (forced), lets the API look for a new
