@@ -46,7 +46,7 @@ unit_dir=$root/etc/systemd/system
 mkdir -p "$root/usr/lib/systemd" "$root/usr/bin"
 cp -a /usr/lib/systemd/system "$root/usr/lib/systemd/"
 ln -s usr/bin "$root/bin"
-cp -a /bin/kill "$root/usr/bin/kill"   # ExecReload
+cp -L /bin/sh "$root/usr/bin/sh"   # ExecReload
 # As deploy/systemd/README.md installs them.
 install -D -m 0755 "$binary" "$root/usr/local/bin/portinfo"
 install -D -m 0755 deploy/systemd/portinfo-update "$root/usr/local/libexec/portinfo/portinfo-update"
