@@ -1,20 +1,24 @@
-# portinfo: the HTTP service in a small non-root image, with the IANA registry seeded at build time.
+# portinfo: the HTTP service in a small non-root image, with the IANA registry seeded at build time:
+# by default the snapshot built into the binary, so the build needs no network.
 #
-#   docker build -t portinfo .                     # seeds from IANA's CSV on the network
+#   docker build -t portinfo .                     # the built-in snapshot (iana/), offline
+#   docker build -t portinfo --build-arg IANA_CSV=https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv .
 #   docker build -t portinfo --build-arg IANA_CSV=path/in/context/service-names-port-numbers.csv .
 #   docker run --rm -p 8080:8080 --read-only --cap-drop ALL portinfo
 #
 # Build arguments:
-#   IANA_CSV       the registry CSV: a URL (default: IANA's) or a file in the build context
+#   IANA_CSV       another registry CSV than the built-in snapshot: an http(s):// URL, fetched with
+#                  curl in the seed stage (IANA's latest from the URL above), or a path relative to
+#                  the build context (which .dockerignore must let in). Only the seed stage uses it:
+#                  the binary's build is reused from the cache.
 #   VERSION        org.opencontainers.image.version (keep in step with `portinfo --version`)
-#   REGISTRY_DATE  io.portinfo.registry-date: the newest IANA date in that CSV. Labels are static, so
-#                  pass it; the seed stage writes it to /var/lib/portinfo/registry-date, so
+#   REGISTRY_DATE  io.portinfo.registry-date: the newest IANA date in the registry seeded. Labels are
+#                  static, so pass it; the seed stage writes it to /var/lib/portinfo/registry-date, so
 #                    docker build --target seed -t portinfo-seed . &&
 #                    docker run --rm portinfo-seed cat /var/lib/portinfo/registry-date
 #                  gives it (scripts/container-test.sh does this). The running service also reports
 #                  it as newest_iana_date at GET /registry.
 #   SOURCE_URL, REVISION   org.opencontainers.image.source and .revision
-ARG IANA_CSV=https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv
 
 # ---- build: release binary with the Swift runtime and Foundation linked in statically ----
 FROM swift:6.3-bookworm AS builder
@@ -33,20 +37,34 @@ RUN swift build -c release --static-swift-stdlib --product portinfo \
     && strip /out/portinfo \
     && /out/portinfo --version
 
-# ---- seed: the registry database, built from IANA's CSV ----
+# ---- seed: the registry database, from the built-in snapshot or IANA_CSV ----
 FROM builder AS seed
-ARG IANA_CSV
-ADD ${IANA_CSV} /tmp/service-names-port-numbers.csv
-RUN mkdir -p /var/lib/portinfo \
-    && /out/portinfo seed --csv /tmp/service-names-port-numbers.csv --db /var/lib/portinfo/registry.db \
-        > /var/lib/portinfo/seed.txt \
-    && cat /var/lib/portinfo/seed.txt \
-    && sed -n 's/.*newest IANA date \([0-9][0-9-]*\).*/\1/p' /var/lib/portinfo/seed.txt > /var/lib/portinfo/registry-date \
-    && test -s /var/lib/portinfo/registry-date \
-    && chmod 0755 /var/lib/portinfo && chmod 0444 /var/lib/portinfo/registry.db \
-    && /out/portinfo lookup 600 --db /var/lib/portinfo/registry.db
+ARG IANA_CSV=
+RUN set -eu; mkdir -p /var/lib/portinfo; \
+    case "$IANA_CSV" in \
+        "") set -- ;; \
+        http://*|https://*) \
+            if ! command -v curl >/dev/null; then \
+                apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \
+                && rm -rf /var/lib/apt/lists/*; \
+            fi; \
+            curl -fsSL --retry 3 -o /tmp/service-names-port-numbers.csv "$IANA_CSV"; \
+            set -- --csv /tmp/service-names-port-numbers.csv --source "$IANA_CSV" ;; \
+        *) \
+            if [ ! -f "/src/$IANA_CSV" ]; then \
+                echo "IANA_CSV=$IANA_CSV: no such file in the build context (left out by .dockerignore?)" >&2; exit 1; \
+            fi; \
+            set -- --csv "/src/$IANA_CSV" ;; \
+    esac; \
+    /out/portinfo seed "$@" --db /var/lib/portinfo/registry.db > /var/lib/portinfo/seed.txt; \
+    rm -f /tmp/service-names-port-numbers.csv; \
+    cat /var/lib/portinfo/seed.txt; \
+    sed -n 's/.*newest IANA date \([0-9][0-9-]*\).*/\1/p' /var/lib/portinfo/seed.txt > /var/lib/portinfo/registry-date; \
+    test -s /var/lib/portinfo/registry-date; \
+    chmod 0755 /var/lib/portinfo && chmod 0444 /var/lib/portinfo/registry.db; \
+    /out/portinfo lookup 600 --db /var/lib/portinfo/registry.db
 
-# ---- runtime: Debian slim, libsqlite3, the binary and the database; nothing to compile with ----
+# ---- runtime: Debian slim, libsqlite3, the binary and the database; nothing to compile with, no curl ----
 FROM debian:bookworm-slim
 # ldd of the binary: libsqlite3.so.0 beside libc, libm, libstdc++ and libgcc_s (already in the base).
 RUN apt-get update \
@@ -68,7 +86,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=5s --retries=3 CMD ["port
 ENTRYPOINT ["portinfo"]
 CMD ["serve"]
 
-ARG VERSION=0.2.0
+ARG VERSION=0.3.0
 ARG REGISTRY_DATE=unknown
 ARG SOURCE_URL=https://portinfo.invalid/source
 ARG REVISION=unknown

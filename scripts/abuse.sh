@@ -31,14 +31,14 @@ csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "abuse: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "abuse: needs python3" >&2; exit 2; }
 
-swift build -c release --product portinfo >/dev/null
+binary=$(scripts/release-binary.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-.build/release/portinfo seed --csv "$csv" --db "$work/registry.db" >/dev/null
+"$binary" seed --csv "$csv" --db "$work/registry.db" >/dev/null
 
 failed=()
 for check in "${checks[@]}"; do
-    python3 "scripts/abuse/${check//-/_}.py" --binary .build/release/portinfo --db "$work/registry.db" "${size[@]}" ||
+    python3 "scripts/abuse/${check//-/_}.py" --binary "$binary" --db "$work/registry.db" "${size[@]}" ||
         failed+=("$check")
     echo
 done

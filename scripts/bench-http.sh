@@ -20,8 +20,7 @@ connections=50
 portinfo_port=18080
 nginx_port=18081
 
-swift build -c release --product portinfo >/dev/null
-binary=.build/release/portinfo
+binary=$(scripts/release-binary.sh)
 work=$(mktemp -d)
 server_pid="" nginx_pid=""
 cleanup() {

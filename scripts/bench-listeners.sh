@@ -13,7 +13,7 @@ sockets=${BENCH_SOCKETS:-10000}
 runs=7
 port=18085
 
-swift build -c release --product portinfo >/dev/null
+binary=$(scripts/release-binary.sh)
 work=$(mktemp -d)
 holder_pid="" server_pid=""
 cleanup() {
@@ -22,7 +22,7 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-.build/release/portinfo seed --csv "$csv" --db "$work/registry.db" >/dev/null
+"$binary" seed --csv "$csv" --db "$work/registry.db" >/dev/null
 
 # The helper opens the sockets, says so, and holds them until it is killed.
 mkfifo "$work/ready"
@@ -44,7 +44,7 @@ PY
 holder_pid=$!
 read -r _ <"$work/ready"
 
-.build/release/portinfo serve --db "$work/registry.db" --host 127.0.0.1 --port "$port" --report-local \
+"$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port "$port" --report-local \
     --scan-max-age 0 --access-log off >/dev/null &
 server_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break; sleep 0.05; done

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Build the Dockerfile with podman (no Docker engine, no registry) and prove the image works:
-# served from a read-only root filesystem with no capabilities, as a non-root user, healthy by its
-# own HEALTHCHECK, no compiler inside, stopped cleanly by SIGTERM, under the size target. Then build
-# the same Dockerfile without libsqlite3-0 in the runtime stage and require that it FAILS the same
-# checks, which shows the checks can fail. Run as root on Debian 12 (CI: a fresh machine).
+# built offline with no build argument, it serves the registry snapshot built into the binary, from
+# a read-only root filesystem with no capabilities, as a non-root user, healthy by its own
+# HEALTHCHECK, no compiler inside, stopped cleanly by SIGTERM, under the size target. Then build it
+# with --build-arg IANA_CSV=FILE (an edited copy of the snapshot staged in the context) and require
+# that the binary's build came from the cache and that the image serves that file. Then build the
+# same Dockerfile without libsqlite3-0 in the runtime stage and require that it FAILS the checks,
+# which shows the checks can fail. Run as root on Debian 12 (CI: a fresh machine).
 #
 # Base images are local stand-ins, cached in the storage below between runs:
 #   docker.io/library/debian:bookworm-slim   debootstrap minbase, slimmed like the real one
@@ -13,16 +16,16 @@
 #       into the build's RUN steps, so the Dockerfile's own `swift build` resolves packages offline.
 #
 # Environment: PORTINFO_CONTAINER_DIR (storage, default /var/tmp/portinfo-containers),
-# PORTINFO_IANA_CSV (default ../shared/iana/service-names-port-numbers.csv),
 # PORTINFO_CONTAINER_PORT (host port, default: the first free one from 18080).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 T0=$EPOCHREALTIME
 W=${PORTINFO_CONTAINER_DIR:-/var/tmp/portinfo-containers}
-CSV=${PORTINFO_IANA_CSV:-$ROOT/../shared/iana/service-names-port-numbers.csv}
+SNAPSHOT=$(echo "$ROOT"/iana/service-names-port-numbers-*.csv)   # the one the binary carries
 STAGED_CSV=.build-container/service-names-port-numbers.csv   # inside the build context (a snapshot under $W)
 TAG=localhost/portinfo:container-test
+CSV_TAG=localhost/portinfo:container-test-csv
 SEED_TAG=localhost/portinfo-seed:container-test
 BROKEN_TAG=localhost/portinfo:container-test-no-sqlite
 SIZE_LIMIT_MB=120
@@ -43,7 +46,9 @@ t() {
 }
 
 [[ $(id -u) == 0 ]] || die "run as root (podman storage under $W, apt-get, debootstrap)"
-[[ -r $CSV ]] || die "no IANA CSV at $CSV (set PORTINFO_IANA_CSV)"
+[[ -r $SNAPSHOT ]] || die "no built-in snapshot at $SNAPSHOT"
+SNAPSHOT_DATE=${SNAPSHOT%.csv}; SNAPSHOT_DATE=${SNAPSHOT_DATE: -7}   # service-names-port-numbers-YYYY-MM.csv
+SNAPSHOT_SHA=$(sha256sum "$SNAPSHOT" | cut -d' ' -f1)
 
 # ---- 1. tools and podman configuration -----------------------------------------------------------
 step "tools"
@@ -167,18 +172,22 @@ fi
 step "build"
 # One snapshot of the working tree is the context of all three builds, so they see the same sources
 # even while files are being edited (and their shared layers come from the cache). It gets the
-# staged CSV, and litter that .dockerignore must keep out (checked below).
+# CSV staged for the IANA_CSV build (in every build's context, so the builder stage is the same),
+# and litter that .dockerignore must keep out (checked below).
 CTX="$W/context"; rm -rf "$CTX"; mkdir -p "$CTX"
 tar -C "$ROOT" --exclude=./.build --exclude='./.build-*' --exclude='./.build_*' --exclude=./.git \
     --exclude=./.hypothesis --exclude=./.schemathesis -cf - . | tar -C "$CTX" -xf -
 mkdir -p "$CTX/.build-container" "$CTX"/{.git,.build,.build-venv,.hypothesis,.schemathesis}
-cp -p "$CSV" "$CTX/$STAGED_CSV"
+# The snapshot with one description edited: a CSV other than the built-in one, as the image shows.
+sed 's/^\(ipcserver,600,tcp,\)Sun IPC server,/\1Sun IPC server (staged by container-test),/' "$SNAPSHOT" > "$CTX/$STAGED_CSV"
+cmp -s "$SNAPSHOT" "$CTX/$STAGED_CSV" && die "could not edit port 600 in $SNAPSHOT for the IANA_CSV build"
+STAGED_SHA=$(sha256sum "$CTX/$STAGED_CSV" | cut -d' ' -f1)
 for litter in .git/HEAD .build/litter .build-venv/litter .hypothesis/litter .schemathesis/litter \
               .build-container/litter portinfo.db .portinfo.db.seed-1; do
     echo litter > "$CTX/$litter"
 done
-BUILD=(podman build --pull=never --format docker --network host "${MOUNTS[@]}"
-       --build-arg "IANA_CSV=$STAGED_CSV")
+# No IANA_CSV: the seed stage seeds the built-in snapshot, with no network.
+BUILD=(podman build --pull=never --format docker --network host "${MOUNTS[@]}")
 # Labels are static: the seed stage knows the version and the newest IANA date, so build it first
 # (its layers are reused by the full build below).
 t "build --target seed" "${BUILD[@]}" --target seed -t "$SEED_TAG" "$CTX" >"$W/build-seed.log" 2>&1 \
@@ -196,6 +205,7 @@ done
     || die "the build context's .build-container should hold just the CSV (.dockerignore): $context"
 echo "   build context (.dockerignore): $context"
 VERSION=$(podman run --rm --network none --entrypoint /out/portinfo "$SEED_TAG" --version)
+VERSION=${VERSION%%,*}   # "0.3.0, with the IANA registry snapshot ..."
 REGISTRY_DATE=$(podman run --rm --network none --entrypoint cat "$SEED_TAG" /var/lib/portinfo/registry-date)
 SOURCE_URL=$(git -C "$ROOT" remote get-url origin 2>/dev/null || echo https://portinfo.invalid/source)
 REVISION=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
@@ -205,6 +215,14 @@ BUILD+=(--build-arg "VERSION=$VERSION" --build-arg "REGISTRY_DATE=$REGISTRY_DATE
         --build-arg "SOURCE_URL=$SOURCE_URL" --build-arg "REVISION=$REVISION")
 t "build $TAG" "${BUILD[@]}" -t "$TAG" "$CTX" >"$W/build.log" 2>&1 \
     || { tail -40 "$W/build.log"; die "podman build failed (log: $W/build.log)"; }
+
+# Another registry than the built-in one: a file in the context. Only the seed stage (and the
+# runtime layer it fills) may be built again; the binary comes from the cache.
+s=$EPOCHREALTIME
+t "build $CSV_TAG (IANA_CSV=$STAGED_CSV)" "${BUILD[@]}" --build-arg "IANA_CSV=$STAGED_CSV" -t "$CSV_TAG" "$CTX" \
+    >"$W/build-csv.log" 2>&1 \
+    || { tail -40 "$W/build-csv.log"; die "podman build --build-arg IANA_CSV=$STAGED_CSV failed (log: $W/build-csv.log)"; }
+CSV_BUILD_S=$(elapsed "$s")
 
 # The negative control: the same Dockerfile with libsqlite3-0 left out of the runtime stage.
 sed '/^FROM debian:bookworm-slim/,$ s/ libsqlite3-0//' "$CTX/Dockerfile" > "$W/Dockerfile.no-sqlite"
@@ -256,7 +274,7 @@ check_image() {
         && pass "labels: source $label_source, version $label_version, registry date $label_date" \
         || fail labels "labels missing: source '$label_source', registry date '$label_date'"
     out=$(podman run --rm --no-healthcheck --network none --read-only --cap-drop ALL "$image" --version 2>&1) || true
-    [[ $out == "$label_version" ]] && pass "portinfo --version is $out, as labelled" \
+    [[ ${out%%,*} == "$label_version" ]] && pass "portinfo --version is ${out%%,*}, as labelled" \
         || fail version "portinfo --version answers '$out', the label says '$label_version'"
     out=$(podman run --rm --no-healthcheck --network none --entrypoint sh "$image" -c \
         'for c in swiftc swift swift-frontend cc gcc clang c++ g++ ld as make curl wget; do command -v "$c"; done; ls /opt/swift 2>/dev/null; true')
@@ -302,6 +320,9 @@ check_image() {
     out=$(curl -s -m 5 "http://127.0.0.1:$port/registry") || true
     [[ $out == *"\"newest_iana_date\":\"$label_date\""* ]] && pass "GET /registry newest_iana_date is $label_date, as labelled" \
         || fail registry-date "GET /registry does not report newest_iana_date $label_date: ${out:0:300}"
+    [[ $out == *"\"source\":\"IANA snapshot $SNAPSHOT_DATE, built into portinfo\",\"sha256\":\"$SNAPSHOT_SHA\""* ]] \
+        && pass "GET /registry: the built-in IANA snapshot $SNAPSHOT_DATE (sha256 ${SNAPSHOT_SHA:0:12}..., that of $(basename "$SNAPSHOT"))" \
+        || fail registry-source "GET /registry does not name the built-in snapshot $SNAPSHOT_DATE with sha256 $SNAPSHOT_SHA: ${out:0:300}"
     if podman healthcheck run "$cid" >/dev/null 2>&1; then pass "podman healthcheck run: healthy"
     else fail healthcheck "podman healthcheck run: unhealthy ($(podman inspect "$cid" --format '{{.State.Health.Status}}' 2>&1))"; fi
     user=$(podman exec "$cid" id -u 2>&1) || true
@@ -331,6 +352,39 @@ check_image "$TAG"
 GOOD_FAILED=$FAILED; GOOD_FAILED_CHECKS=("${FAILED_CHECKS[@]}")
 GOOD_SIZE=$SIZE_MB; GOOD_FIRST_200=$FIRST_200_S; GOOD_STOP=$STOP_S
 
+# check_csv_image: the IANA_CSV=FILE build reused the binary's build and serves that file; sets
+# CSV_FAILED (count) and CSV_FAILED_CHECKS.
+check_csv_image() {
+    local port cid out code i
+    CSV_FAILED=0; CSV_FAILED_CHECKS=()
+    pass() { echo "   PASS  $*"; }
+    fail() { echo "   FAIL  $*"; CSV_FAILED=$((CSV_FAILED + 1)); CSV_FAILED_CHECKS+=("$1"); }
+    # podman build logs "[stage/stages] STEP n/m: RUN ..." and then "--> Using cache ID" for a step it reused.
+    out=$(awk '/^(\[[0-9]+\/[0-9]+\] )?STEP [0-9]+\/[0-9]+: RUN swift build/ { getline next_line; print next_line; exit }' "$W/build-csv.log")
+    [[ $out == "--> Using cache "* ]] && pass "the binary's build came from the cache (the build took ${CSV_BUILD_S}s)" \
+        || fail csv-cached "the IANA_CSV build ran swift build again (after the step: '$out'; log: $W/build-csv.log)"
+    port=$(free_port)
+    cid=$(podman_q run -d -p "127.0.0.1:$port:8080" --read-only --read-only-tmpfs=false --cap-drop ALL "$CSV_TAG")
+    CONTAINERS+=("$cid")
+    code=000
+    for i in $(seq 1 $((FIRST_200_LIMIT_S * 20))); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -m 1 "http://127.0.0.1:$port/healthz" 2>/dev/null) || true
+        [[ $code == 200 ]] && break
+        sleep 0.05
+    done
+    out=$(curl -s -m 5 "http://127.0.0.1:$port/registry") || true
+    [[ $out == *"\"source\":\"$(basename "$STAGED_CSV")\",\"sha256\":\"$STAGED_SHA\""* ]] \
+        && pass "GET /registry: $(basename "$STAGED_CSV"), sha256 ${STAGED_SHA:0:12}..., that of the staged file" \
+        || fail csv-registry "GET /registry does not name the staged CSV with sha256 $STAGED_SHA (healthz $code): ${out:0:300}"
+    out=$(curl -s -m 5 "http://127.0.0.1:$port/ports/600") || true
+    [[ $out == *"staged by container-test"* ]] && pass "GET /ports/600 has the staged file's edited description" \
+        || fail csv-ports-600 "GET /ports/600 does not have the staged file's description: ${out:0:300}"
+    podman rm -f -t 0 "$cid" >/dev/null 2>&1 || true
+}
+
+step "checks: $CSV_TAG"
+check_csv_image
+
 # ---- 5. the negative control must fail -----------------------------------------------------------
 step "checks: $BROKEN_TAG (must fail)"
 check_image "$BROKEN_TAG"
@@ -347,12 +401,16 @@ echo "   image            $TAG ($VERSION, IANA registry of $REGISTRY_DATE)"
 echo "   image size       $GOOD_SIZE MB (target < $SIZE_LIMIT_MB MB)"
 echo "   run to first 200 ${GOOD_FIRST_200}s"
 echo "   SIGTERM to exit  ${GOOD_STOP}s"
+echo "   IANA_CSV=FILE    build ${CSV_BUILD_S}s, $CSV_FAILED failed checks${CSV_FAILED_CHECKS[*]:+: ${CSV_FAILED_CHECKS[*]}}"
 echo "   real image       $GOOD_FAILED failed checks${GOOD_FAILED_CHECKS[*]:+: ${GOOD_FAILED_CHECKS[*]}}"
 echo "   without sqlite   $BROKEN_FAILED failed checks (must be > 0, /healthz among them)"
 echo "   total time       $(elapsed "$T0")s"
 status=0
 if ((GOOD_FAILED > 0)); then
     echo "container-test: FAILED: the image failed ${GOOD_FAILED} check(s): ${GOOD_FAILED_CHECKS[*]}" >&2; status=1
+fi
+if ((CSV_FAILED > 0)); then
+    echo "container-test: FAILED: the IANA_CSV=FILE image failed ${CSV_FAILED} check(s): ${CSV_FAILED_CHECKS[*]}" >&2; status=1
 fi
 if [[ $broken_healthz_failed != true ]]; then
     echo "container-test: FAILED: the image without libsqlite3-0 served /healthz: the checks do not test what they claim" >&2; status=1

@@ -30,8 +30,7 @@ threads=2
 connections=50
 grace=10
 
-swift build -c release --product portinfo >/dev/null
-binary=.build/release/portinfo
+binary=$(scripts/release-binary.sh)
 work=$(mktemp -d)
 server_pid=""
 cleanup() {
