@@ -31,7 +31,7 @@
     ".tag{background:#30363d}.site{background:#5a4a00}.muted,.notes,.loading{color:#9198a1}a,.head a{color:#4493f8}",
     ".error{background:#2d1214;color:#ff9492;border-color:#f85149}}"
   ].join("");
-  var sheet = null;
+  var sheet = null; // browsers without constructed stylesheets (before 2023) get plain cards
   try { sheet = new CSSStyleSheet(); sheet.replaceSync(CSS); } catch (e) { sheet = null; }
 
   // One request per distinct question, however many elements ask it.
@@ -52,7 +52,10 @@
           failure.detail = body && body.detail;
           throw failure;
         });
-      }, function () { throw new Error("cannot reach " + base.origin); })
+      }, function () {
+        throw new Error(abort.signal.aborted ? "no answer from " + base.origin + " within " + TIMEOUT_MS / 1000 + " s"
+                                             : "cannot reach " + base.origin);
+      })
       .finally(function () { clearTimeout(timer); });
   }
 
@@ -120,7 +123,7 @@
 
   function portCard(a) {
     var head = el("div", "head", [link(portPage(a.port), "Port " + a.port),
-      el("span", "tag", [a.range + " range"]), el("span", "tag", [a.status])]);
+      a.range ? el("span", "tag", [a.range + " range"]) : null, a.status ? el("span", "tag", [a.status]) : null]);
     var recs = merge(a.records || []).map(function (g) { return recordNode(g, false); });
     if (!recs.length) recs = [el("div", "rec muted", ["No IANA assignment."])];
     return el("div", "card", [head].concat(recs, [knownUsesNode(a.known_uses)]));
@@ -149,14 +152,21 @@
     return { label: "service " + name, path: "services/" + segment, card: serviceCard };
   }
 
+  var roots = new WeakMap(); // element -> the shadow root this widget gave it
   var shown = new WeakMap(); // element -> the question its card answers
   function render(node) {
     var q = question(node);
     if (!q || shown.get(node) === (q.path || q.error)) return;
-    var root = node.shadowRoot;
+    var root = roots.get(node);
     if (!root) {
-      try { root = node.attachShadow({ mode: "open" }); } catch (e) { return; } // not ours to take
+      try {
+        root = node.attachShadow({ mode: "open" });
+      } catch (e) { // an element that takes no shadow root (<td>, <a>) or has one of its own
+        console.warn("portinfo widget: cannot draw in <" + node.localName + ">; use a <span> or <div>");
+        return;
+      }
       if (sheet) root.adoptedStyleSheets = [sheet];
+      roots.set(node, root);
     }
     shown.set(node, q.path || q.error);
     var fail = function (why, detail) {
