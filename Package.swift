@@ -28,6 +28,8 @@ let package = Package(
         .plugin(name: "EmbedOpenAPISpec", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // And iana/'s one snapshot of the registry, so that the binary serves with nothing beside it.
         .plugin(name: "EmbedSnapshot", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+        // And assets/widget.js, the wiki widget the server hands out.
+        .plugin(name: "EmbedWidget", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         .target(
             name: "Registry",
             dependencies: ["CSQLite"],
@@ -38,12 +40,15 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]
         ),
         .target(name: "HostState"),
+        // HTML pages: renders the registry's answers for browsers; knows no sockets.
+        .target(name: "PortInfoPages", dependencies: ["Registry"], plugins: ["EmbedWidget"]),
         .target(
             name: "PortInfoAPI",
             dependencies: [
                 "HTTPServer",
                 "Registry",
                 "HostState",
+                "PortInfoPages",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -81,6 +86,7 @@ let package = Package(
             "PortInfoAPI", "HTTPServer", "HostState", "Registry", "TestSupport",
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        .testTarget(name: "PortInfoPagesTests", dependencies: ["PortInfoPages", "Registry", "TestSupport"]),
         .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "HostState", "TestSupport"]),
     ]
 )

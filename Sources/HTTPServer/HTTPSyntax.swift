@@ -1,5 +1,5 @@
 /// RFC 9110's character classes and small grammars, as the parser checks them.
-enum HTTPSyntax {
+public enum HTTPSyntax {
     static func isDigit(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
@@ -70,13 +70,13 @@ enum HTTPSyntax {
     }
 
     /// The elements of a comma-separated field value, trimmed, empty ones dropped (RFC 9110 §5.6.1).
-    static func commaSeparated(_ value: String) -> [String] {
+    public static func commaSeparated(_ value: String) -> [String] {
         value.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
 }
 
 extension Substring {
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         String(drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 }

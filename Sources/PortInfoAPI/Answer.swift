@@ -6,9 +6,11 @@ struct Answer: Sendable {
         /// A registry answer in this format: its ETag, `max-age`, and a 304 for a matching
         /// If-None-Match. `sharedCaches` false makes it `private`: something no field names (the
         /// client's address) decided it, so a shared cache must not hand it to another client.
-        case registry(APIJSON.Format, sharedCaches: Bool)
+        case registry(Representation, sharedCaches: Bool)
         /// `/registry`: a registry answer whose body has a tag of its own.
         case registryDescription(APIJSON.Format)
+        /// A file of the binary's (`/widget.js`): its tag, `max-age`, and a 304 for a match.
+        case asset(EntityTag)
         /// About this moment, or about this request: `no-store`.
         case noStore
         /// Nothing said: caches follow HTTP's defaults for the status.
@@ -28,15 +30,14 @@ struct Answer: Sendable {
         let rawValue: UInt8
         static let origin = Consulted(rawValue: 1)
         static let authorization = Consulted(rawValue: 2)
+        /// The routes that have pages answer HTML or JSON as Accept asks.
+        static let accept = Consulted(rawValue: 4)
 
         /// The `Vary` value naming them; nil for none.
         var varyValue: String? {
-            switch (contains(.origin), contains(.authorization)) {
-            case (false, false): nil
-            case (true, false): "Origin"
-            case (false, true): "Authorization"
-            case (true, true): "Origin, Authorization"
-            }
+            let names = [(Self.accept, "Accept"), (.origin, "Origin"), (.authorization, "Authorization")]
+                .filter { contains($0.0) }.map(\.1)
+            return names.isEmpty ? nil : names.joined(separator: ", ")
         }
     }
 
@@ -55,7 +56,19 @@ struct Answer: Sendable {
     var caching: Caching
     var context: Context
 
+    static let htmlContentType = "text/html; charset=utf-8"
+    static let javaScriptContentType = "text/javascript; charset=utf-8"
+
     static func json(_ body: [UInt8], caching: Caching, context: Context) -> Answer {
         Answer(status: 200, contentType: "application/json", body: body, caching: caching, context: context)
+    }
+
+    static func html(_ body: [UInt8], caching: Caching, context: Context) -> Answer {
+        Answer(status: 200, contentType: htmlContentType, body: body, caching: caching, context: context)
+    }
+
+    /// A 200 in `representation`: JSON or a page.
+    static func registry(_ body: [UInt8], _ representation: Representation, caching: Caching, context: Context) -> Answer {
+        representation == .html ? html(body, caching: caching, context: context) : json(body, caching: caching, context: context)
     }
 }

@@ -15,9 +15,15 @@ struct EntityTag: Sendable, Equatable {
     /// The tag as the ETag field carries it, quotes included: `"361899a764823799"`, `"361899a764823799-pretty"`.
     let value: String
 
-    init(registry metadata: RegistryMetadata, format: APIJSON.Format) {
-        self.init(digestOf: Array("\(metadata.csvSHA256) \(metadata.site?.sha256 ?? "-") \(Migration.latestVersion) \(Self.answerFormatVersion)".utf8),
-                  format: format)
+    init(registry metadata: RegistryMetadata, representation: Representation) {
+        var digest = SHA256()
+        digest.update(Array("\(metadata.csvSHA256) \(metadata.site?.sha256 ?? "-") \(Migration.latestVersion) \(Self.answerFormatVersion)".utf8))
+        let suffix = switch representation {
+        case .json(.compact): ""
+        case .json(.pretty): "-pretty"
+        case .html: "-html"
+        }
+        value = "\"\(digest.finalize().prefix(Self.digestDigits))\(suffix)\""
     }
 
     /// The tag of an answer whose body is its own (`/registry`, which tells when it was seeded).

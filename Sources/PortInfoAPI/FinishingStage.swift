@@ -1,4 +1,5 @@
 import HTTPServer
+import PortInfoPages
 
 /// The one place every answer passes through, once, on its way out: it chooses the CORS policy
 /// (exactly one per answer: the registry's, or local-host reporting's), writes the caching fields
@@ -35,12 +36,13 @@ struct FinishingStage: Sendable {
         var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(answer.fields.count + 5)
         switch answer.caching {
-        case .registry, .registryDescription:
+        case .registry, .registryDescription, .asset:
             let (tag, sharedCaches) = switch answer.caching {
             case let .registryDescription(format):
                 (format == .pretty ? generation.registryBodyTags.pretty : generation.registryBodyTags.compact, true)
-            case let .registry(format, sharedCaches): (generation.tag(format), sharedCaches)
-            case .noStore, .unstated: preconditionFailure("not a registry answer")
+            case let .registry(representation, sharedCaches): (generation.tag(representation), sharedCaches)
+            case let .asset(tag): (tag, true)
+            case .noStore, .unstated: preconditionFailure("not a tagged answer")
             }
             if tag.isMatched(byIfNoneMatchIn: request.headers) {
                 // A 304 carries what the 200 would have said of caching (RFC 9110, 15.4.5), not its Content-Type.
@@ -56,6 +58,12 @@ struct FinishingStage: Sendable {
             fields.append(("Cache-Control", "no-store"))
         case .unstated:
             if let contentType = answer.contentType { fields.append(("Content-Type", contentType)) }
+        }
+        if answer.contentType == Answer.htmlContentType {
+            // Pages run no script and load nothing; their one stylesheet is allowed by its hash.
+            fields.append(("Content-Security-Policy", PageStyle.contentSecurityPolicy))
+        } else if answer.contentType == Answer.javaScriptContentType {
+            fields.append(("Content-Security-Policy", Widget.contentSecurityPolicy))
         }
         fields += answer.fields
         let cors = corsPolicy(for: answer.context.audience)

@@ -20,10 +20,14 @@ final class PortAnswerCache: Sendable {
     struct Key: Hashable {
         private let packed: Int
 
-        init(port: Int, transport: Record.Transport?, format: APIJSON.Format) {
+        init(port: Int, transport: Record.Transport?, representation: Representation) {
             let transportIndex = transport.map { Record.Transport.allCases.firstIndex(of: $0)! + 1 } ?? 0
-            let formatIndex = format == .pretty ? 1 : 0
-            packed = (port * (Record.Transport.allCases.count + 1) + transportIndex) * 2 + formatIndex
+            let representationIndex = switch representation {
+            case .json(.compact): 0
+            case .json(.pretty): 1
+            case .html: 2
+            }
+            packed = (port * (Record.Transport.allCases.count + 1) + transportIndex) * 3 + representationIndex
         }
     }
 

@@ -1,5 +1,6 @@
 import HTTPServer
 import HostState
+import PortInfoPages
 import Logging
 import Registry
 import Synchronization
@@ -17,6 +18,7 @@ public final class PortInfoAPI: Sendable {
     /// The registry served now; each request takes it once, as it begins.
     private let current: Mutex<RegistryGeneration>
     private let openAPISpecBody = Array(OpenAPISpec.text.utf8)
+    private let widgetTag = EntityTag(digestOf: Widget.script, format: .compact)
     /// What the API records, for `/metrics`; give it to the HTTP server as its observer.
     public let metrics: PortInfoMetrics
     private let logger = Logger(label: "portinfo.api")
@@ -165,11 +167,11 @@ public final class PortInfoAPI: Sendable {
         next.clashes.forEach { logger.warning("site ports: \($0)") }
     }
 
-    /// A route's answer: at hand, or to be worked out on a query thread. `context` and `format`
-    /// are the slow answer's, should it fail or find the queue full.
+    /// A route's answer: at hand, or to be worked out on a query thread. `context` and
+    /// `representation` are the slow answer's, should it fail or find the queue full.
     private enum Reply {
         case ready(Answer)
-        case slow(context: Answer.Context, format: APIJSON.Format, work: @Sendable () throws(Problem) -> Answer)
+        case slow(context: Answer.Context, representation: Representation, work: @Sendable () throws(Problem) -> Answer)
     }
 
     /// The answer to `request`, as an `HTTPHandler`: every failure is a problem+json response.
@@ -182,20 +184,20 @@ public final class PortInfoAPI: Sendable {
         switch reply(to: request, route: route, generation: generation) {
         case let .ready(answer):
             return finishing.finish(answer, to: request, route: template, generation: generation, started: started)
-        case let .slow(context, format, work):
+        case let .slow(context, representation, work):
             let queued = queries.submit { [self] in
                 let answer: Answer
                 do throws(Problem) {
                     answer = try work()
                 } catch {
-                    answer = problemAnswer(error, format: format, context: context)
+                    answer = problemAnswer(error, representation: representation, context: context)
                 }
                 responder.respond(finishing.finish(answer, to: request, route: template, generation: generation, started: started))
             }
             if queued { return nil }
             metrics.queryQueueWasFull()
             let busy = Problem(.serverBusy, "the server has as many queries waiting as it takes; try again in a moment")
-            return finishing.finish(problemAnswer(busy, format: format, context: context), to: request, route: template,
+            return finishing.finish(problemAnswer(busy, representation: representation, context: context), to: request, route: template,
                                     generation: generation, started: started)
         }
     }
@@ -209,8 +211,9 @@ public final class PortInfoAPI: Sendable {
             }
             return .ready(problemAnswer(Problem(.unknownPath, """
                 there is nothing at \(request.path): the API serves /ports/{port}, /services/{name}, /search?q=TEXT, \
-                /registry, /healthz and /openapi.yaml
-                """), format: .compact, context: context))
+                /registry, /registry/changes, /healthz, /openapi.yaml and /widget.js, and the lookup page at /
+                """), representation: Representation.prefersHTML(request.headers.values("Accept")) ? .html : .json(.compact),
+                context: context))
         }
         // Every answer of a local-host route follows the local-host CORS policy, refusals included.
         if route.isLocalHost && localHost != nil { context.audience = .hostState }
@@ -220,16 +223,32 @@ public final class PortInfoAPI: Sendable {
         default:
             return .ready(problemAnswer(Problem(.methodNotAllowed, """
                 \(request.method) is not allowed on \(request.path): the API is read-only and allows \(Route.allowedMethods)
-                """), format: .compact, context: context))
+                """), representation: .json(.compact), context: context))
         }
         let query = QueryParameters(request.query)
         let format: APIJSON.Format = query.contains("pretty") ? .pretty : .compact
+        // The routes that have pages answer as Accept asks, and say so in Vary.
+        var representation = Representation.json(format)
+        if route.hasPages {
+            context.consulted.insert(.accept)
+            do throws(Problem) {
+                representation = try Representation(query: query, headers: request.headers)
+            } catch {
+                return .ready(problemAnswer(error, representation: .json(format), context: context))
+            }
+        }
         do throws(Problem) {
             switch route {
             case let .port(segment):
-                return try portReply(segment, query: query, format: format, to: request, generation: generation, context: &context)
-            case let .service(segment): return try serviceReply(segment, format: format, generation: generation, context: context)
-            case .search: return try searchReply(query, format: format, generation: generation, context: context)
+                return try portReply(segment, query: query, representation: representation, to: request, generation: generation,
+                                     context: &context)
+            case let .service(segment):
+                return try serviceReply(segment, representation: representation, generation: generation, context: context)
+            case .search: return try searchReply(query, representation: representation, generation: generation, context: context)
+            case .lookupPage: return try lookupPageReply(query, generation: generation, context: context)
+            case .widget:
+                return .ready(Answer(status: 200, contentType: Answer.javaScriptContentType, body: Widget.script,
+                                     caching: .asset(widgetTag), context: context))
             case .registryChanges: return try changesReply(query, format: format, generation: generation, context: context)
             case .registry:
                 let body = format == .pretty ? generation.registryBodies.pretty : generation.registryBodies.compact
@@ -245,7 +264,7 @@ public final class PortInfoAPI: Sendable {
             case .freePorts: return try freePortsReply(query, format: format, to: request, generation: generation, context: &context)
             }
         } catch {
-            return .ready(problemAnswer(error, format: format, context: context))
+            return .ready(problemAnswer(error, representation: representation, context: context))
         }
     }
 
@@ -276,7 +295,7 @@ public final class PortInfoAPI: Sendable {
         ], caching: .unstated, context: context)
     }
 
-    private func portReply(_ segment: Substring, query: QueryParameters, format: APIJSON.Format, to request: HTTPRequest,
+    private func portReply(_ segment: Substring, query: QueryParameters, representation: Representation, to request: HTTPRequest,
                            generation: RegistryGeneration, context: inout Answer.Context) throws(Problem) -> Reply {
         let port: Int
         if let parsed = PortLookup.port(fromDecimal: segment), segment.utf8.first != UInt8(ascii: "0") || segment.utf8.count == 1 {
@@ -302,29 +321,47 @@ public final class PortInfoAPI: Sendable {
             if refusal == nil && originMaySeeHostState(request) {
                 context.audience = .hostState
                 let report = generation.localHostReport!
-                return .slow(context: context, format: format) { [self, context] () throws(Problem) in
+                return .slow(context: context, representation: representation) { [self, context] () throws(Problem) in
                     // With the host's listeners the answer is live: built each time, never cached.
                     let lookup = try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }
                     // Only TCP and UDP sockets are reported: an SCTP or DCCP question has no listeners.
                     let listenerTransport = transport.map { Listener.Transport(rawValue: $0.rawValue) }
                     let listeners = listenerTransport == .some(nil) ? []
                         : try fromHostState { try report.listeners(transport: listenerTransport ?? nil, port: port) }
-                    return .json(APIJSON.portLookup(lookup, listeners: listeners, format: format), caching: .noStore, context: context)
+                    switch representation {
+                    case let .json(format):
+                        return .json(APIJSON.portLookup(lookup, listeners: listeners, format: format), caching: .noStore, context: context)
+                    case .html:
+                        return .html(try portPage(lookup, generation: generation, listeners: listeners), caching: .noStore, context: context)
+                    }
                 }
             }
             // The client's address is no field a cache could vary on: only its own cache may keep this.
             sharedCaches = refusal != .address
         }
-        let key = PortAnswerCache.Key(port: port, transport: transport, format: format)
-        let caching = Answer.Caching.registry(format, sharedCaches: sharedCaches)
+        let key = PortAnswerCache.Key(port: port, transport: transport, representation: representation)
+        let caching = Answer.Caching.registry(representation, sharedCaches: sharedCaches)
         if let cached = generation.portAnswers.body(for: key) {
-            return .ready(.json(cached, caching: caching, context: context))
+            return .ready(.registry(cached, representation, caching: caching, context: context))
         }
-        return .slow(context: context, format: format) { [self, context] () throws(Problem) in
-            let body = APIJSON.portLookup(try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }, format: format)
+        return .slow(context: context, representation: representation) { [self, context] () throws(Problem) in
+            let lookup = try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }
+            let body = switch representation {
+            case let .json(format): APIJSON.portLookup(lookup, format: format)
+            case .html: try portPage(lookup, generation: generation, listeners: nil)
+            }
             generation.portAnswers.keep(body, for: key)
-            return .json(body, caching: caching, context: context)
+            return .registry(body, representation, caching: caching, context: context)
         }
+    }
+
+    /// The port's page: the registry's answer with the ports related to it and its known uses.
+    private func portPage(_ lookup: PortLookup, generation: RegistryGeneration,
+                          listeners: [LocalHostReport.ServicedListener]?) throws(Problem) -> [UInt8] {
+        let related = try fromRegistry(generation) { try $0.relatedPorts(to: lookup.port, records: lookup.records) }
+        return PortPage(lookup: lookup, related: related, knownUses: [], listeners: listeners?.map(\.listener).map {
+            PageListener(transport: $0.transport.rawValue, address: $0.address, port: $0.port, pid: $0.pid, process: $0.process, user: $0.user)
+        }).rendered()
     }
 
     /// Whether the request's Origin, if any, is one `--local-cors-origins` lets read host state:
@@ -333,7 +370,7 @@ public final class PortInfoAPI: Sendable {
         request.headers["Origin"].map { finishing.corsPolicy(for: .hostState).lists($0) } ?? true
     }
 
-    private func serviceReply(_ segment: Substring, format: APIJSON.Format, generation: RegistryGeneration,
+    private func serviceReply(_ segment: Substring, representation: Representation, generation: RegistryGeneration,
                               context: Answer.Context) throws(Problem) -> Reply {
         guard let name = String(percentDecoding: segment, plusIsSpace: false) else {
             throw Problem(.invalidEncoding, "the service name is not percent-encoded UTF-8: '\(segment)'")
@@ -341,7 +378,7 @@ public final class PortInfoAPI: Sendable {
         guard !name.isEmpty else {
             throw Problem(.invalidParameter, "the service name is empty: ask for /services/NAME")
         }
-        return .slow(context: context, format: format) { [self] () throws(Problem) in
+        return .slow(context: context, representation: representation) { [self] () throws(Problem) in
             let records = try fromRegistry(generation) { try $0.records(named: name) }
             guard !records.isEmpty else {
                 throw Problem(.unknownService, """
@@ -349,12 +386,15 @@ public final class PortInfoAPI: Sendable {
                     /search?q=WORDS finds words in names, descriptions and notes
                     """)
             }
-            return .json(APIJSON.serviceAnswer(name: name, records: records, format: format),
-                         caching: .registry(format, sharedCaches: true), context: context)
+            let body = switch representation {
+            case let .json(format): APIJSON.serviceAnswer(name: name, records: records, format: format)
+            case .html: ServicePage(name: name, records: records).rendered()
+            }
+            return .registry(body, representation, caching: .registry(representation, sharedCaches: true), context: context)
         }
     }
 
-    private func searchReply(_ query: QueryParameters, format: APIJSON.Format, generation: RegistryGeneration,
+    private func searchReply(_ query: QueryParameters, representation: Representation, generation: RegistryGeneration,
                              context: Answer.Context) throws(Problem) -> Reply {
         guard let text = try query.value("q") else {
             throw Problem(.invalidParameter, "query parameter 'q' is required: /search?q=WORDS")
@@ -368,10 +408,31 @@ public final class PortInfoAPI: Sendable {
         // The caps are checked here, before any query: a refusal costs no query thread.
         let search: SearchQuery
         do { search = try SearchQuery(text) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
-        return .slow(context: context, format: format) { [self] () throws(Problem) in
+        return .slow(context: context, representation: representation) { [self] () throws(Problem) in
             let results = try fromRegistry(generation) { try $0.search(search, limit: limit, offset: offset) }
-            return .json(APIJSON.searchAnswer(query: text, results: results, format: format),
-                         caching: .registry(format, sharedCaches: true), context: context)
+            let body = switch representation {
+            case let .json(format): APIJSON.searchAnswer(query: text, results: results, format: format)
+            case .html: SearchPage(query: text, results: results, port: nil, offset: offset, limit: limit).rendered()
+            }
+            return .registry(body, representation, caching: .registry(representation, sharedCaches: true), context: context)
+        }
+    }
+
+    /// `/` and `/?q=…`: the lookup page, with what the query finds: the port it names, if it is
+    /// one, and the search's best results.
+    private func lookupPageReply(_ query: QueryParameters, generation: RegistryGeneration,
+                                 context: Answer.Context) throws(Problem) -> Reply {
+        guard let text = try query.value("q").map({ Substring($0).trimmingWhitespace() }), !text.isEmpty else {
+            return .ready(.registry(LookupPage.rendered(), .html, caching: .registry(.html, sharedCaches: true), context: context))
+        }
+        let search: SearchQuery
+        do { search = try SearchQuery(text) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
+        let port = PortLookup.port(fromDecimal: text)
+        return .slow(context: context, representation: .html) { [self] () throws(Problem) in
+            let lookup = try port.map { (port) throws(Problem) in try fromRegistry(generation) { try $0.lookup(port: port) } }
+            let results = try fromRegistry(generation) { try $0.search(search, limit: RegistryStore.defaultSearchLimit, offset: 0) }
+            return .registry(SearchPage(query: text, results: results, port: lookup, offset: 0, limit: RegistryStore.defaultSearchLimit).rendered(),
+                             .html, caching: .registry(.html, sharedCaches: true), context: context)
         }
     }
 
@@ -380,10 +441,10 @@ public final class PortInfoAPI: Sendable {
                               context: Answer.Context) throws(Problem) -> Reply {
         let limit = try Self.integer("limit", in: query, from: 1, to: Self.maximumChangesLimit) ?? Self.defaultChangesLimit
         let offset = try Self.integer("offset", in: query, from: 0) ?? 0
-        return .slow(context: context, format: format) { [self] () throws(Problem) in
+        return .slow(context: context, representation: .json(format)) { [self] () throws(Problem) in
             let changes = try fromRegistry(generation) { try $0.changes(limit: limit, offset: offset) }
             return .json(APIJSON.changesAnswer(changes, metadata: generation.metadata, limit: limit, offset: offset, format: format),
-                         caching: .registry(format, sharedCaches: true), context: context)
+                         caching: .registry(.json(format), sharedCaches: true), context: context)
         }
     }
 
@@ -424,7 +485,7 @@ public final class PortInfoAPI: Sendable {
         let report = try localHostReport(for: request, generation: generation, context: &context)
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
         let port = try Self.integer("port", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
-        return .slow(context: context, format: format) { [self, context, hostName] () throws(Problem) in
+        return .slow(context: context, representation: .json(format)) { [self, context, hostName] () throws(Problem) in
             let listeners = try fromHostState { try report.listeners(transport: transport, port: port) }
             return .json(APIJSON.listenersAnswer(host: hostName, listeners: listeners, format: format), caching: .noStore, context: context)
         }
@@ -444,7 +505,7 @@ public final class PortInfoAPI: Sendable {
             ?? LocalHostReport.defaultFreePortCount
         let from = try Self.integer("from", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
             ?? range.ports.lowerBound
-        return .slow(context: context, format: format) { [self, context] () throws(Problem) in
+        return .slow(context: context, representation: .json(format)) { [self, context] () throws(Problem) in
             let ports = try fromHostState { try report.freePorts(in: range.ports, transport: transport, from: from, count: count) }
             return .json(APIJSON.freePortsAnswer(range: range, transport: transport?.rawValue, from: from, ports: ports, format: format),
                          caching: .noStore, context: context)
@@ -478,7 +539,7 @@ public final class PortInfoAPI: Sendable {
     }
 
     /// `problem` as an answer: its own fields, and no-store where it is about this moment or this client.
-    private func problemAnswer(_ problem: Problem, format: APIJSON.Format, context: Answer.Context) -> Answer {
+    private func problemAnswer(_ problem: Problem, representation: Representation, context: Answer.Context) -> Answer {
         var fields: [(name: String, value: String)] = []
         var caching = Answer.Caching.unstated
         switch problem.kind {
@@ -495,8 +556,13 @@ public final class PortInfoAPI: Sendable {
         case .invalidPort, .invalidParameter, .invalidEncoding, .unknownPath, .unknownService:
             break
         }
-        return Answer(status: problem.kind.status, contentType: "application/problem+json", body: APIJSON.problem(problem, format: format),
-                      fields: fields, caching: caching, context: context)
+        if representation == .html {
+            return Answer(status: problem.kind.status, contentType: Answer.htmlContentType,
+                          body: ErrorPage.rendered(status: problem.kind.status, title: problem.kind.title, detail: problem.detail),
+                          fields: fields, caching: caching, context: context)
+        }
+        return Answer(status: problem.kind.status, contentType: "application/problem+json",
+                      body: APIJSON.problem(problem, format: representation.jsonFormat), fields: fields, caching: caching, context: context)
     }
 
     private static func listenerTransport(named name: String) throws(Problem) -> Listener.Transport {

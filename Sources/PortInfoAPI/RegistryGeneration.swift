@@ -14,6 +14,7 @@ final class RegistryGeneration: Sendable {
     let portAnswers = PortAnswerCache()
     let compactTag: EntityTag
     let prettyTag: EntityTag
+    let htmlTag: EntityTag
     let registryBodies: (compact: [UInt8], pretty: [UInt8])
     /// `/registry` tells when the registry was seeded, which the registry's tags do not cover.
     let registryBodyTags: (compact: EntityTag, pretty: EntityTag)
@@ -42,8 +43,9 @@ final class RegistryGeneration: Sendable {
         metadata = try loader.metadata()
         let stores = try RegistryStorePool(image: image, count: configuration.queryThreads, statementBudget: configuration.queryTimeBudget)
         self.stores = stores
-        compactTag = EntityTag(registry: metadata, format: .compact)
-        prettyTag = EntityTag(registry: metadata, format: .pretty)
+        compactTag = EntityTag(registry: metadata, representation: .json(.compact))
+        prettyTag = EntityTag(registry: metadata, representation: .json(.pretty))
+        htmlTag = EntityTag(registry: metadata, representation: .html)
         registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
         registryBodyTags = (EntityTag(digestOf: registryBodies.compact, format: .compact),
                             EntityTag(digestOf: registryBodies.pretty, format: .pretty))
@@ -51,7 +53,11 @@ final class RegistryGeneration: Sendable {
         damage = try loader.quickCheck()
     }
 
-    func tag(_ format: APIJSON.Format) -> EntityTag {
-        format == .pretty ? prettyTag : compactTag
+    func tag(_ representation: Representation) -> EntityTag {
+        switch representation {
+        case .json(.compact): compactTag
+        case .json(.pretty): prettyTag
+        case .html: htmlTag
+        }
     }
 }

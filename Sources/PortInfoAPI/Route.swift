@@ -13,9 +13,20 @@ enum Route: Equatable {
     case metrics
     case listeners
     case freePorts
+    /// `/`: the lookup page.
+    case lookupPage
+    case widget
 
     /// Whether the route reports this host's state rather than the registry.
     var isLocalHost: Bool { self == .listeners || self == .freePorts }
+
+    /// Whether the route answers a browser with a page (and JSON to everyone else).
+    var hasPages: Bool {
+        switch self {
+        case .port, .service, .search: true
+        default: false
+        }
+    }
 
     /// What every route allows; any other method is answered 405.
     static let allowedMethods = "GET, HEAD, OPTIONS"
@@ -34,6 +45,8 @@ enum Route: Equatable {
         case .metrics: self = .metrics
         case .listeners: self = .listeners
         case .freePorts: self = .freePorts
+        case .lookupPage: self = .lookupPage
+        case .widget: self = .widget
         }
     }
 
@@ -50,6 +63,8 @@ enum Route: Equatable {
         case .metrics: .metrics
         case .listeners: .listeners
         case .freePorts: .freePorts
+        case .lookupPage: .lookupPage
+        case .widget: .widget
         }
     }
 
@@ -69,6 +84,8 @@ enum Route: Equatable {
         case metrics = "/metrics"
         case listeners = "/listeners"
         case freePorts = "/free-ports"
+        case lookupPage = "/"
+        case widget = "/widget.js"
 
         static let portPrefix: StaticString = "/ports/"
         static let servicePrefix: StaticString = "/services/"

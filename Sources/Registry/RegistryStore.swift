@@ -233,7 +233,7 @@ public final class RegistryStore {
     static let quickCheckProblems = 5
 
     /// Runs one query; a statement SQLite interrupted is one that ran past the budget.
-    private func withinBudget<Result>(_ query: () throws -> Result) throws -> Result {
+    func withinBudget<Result>(_ query: () throws -> Result) throws -> Result {
         do {
             return try query()
         } catch let error as SQLiteError where error.wasInterrupted {

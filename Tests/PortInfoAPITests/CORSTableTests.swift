@@ -83,6 +83,8 @@ import TestSupport
         // The local-host policy: only the ops origin, echoed, never *.
         let localAllowOrigin: String? = c.origin == .localAllowed ? opsOrigin : nil
         let localVary = tokenSet ? "Origin, Authorization" : "Origin"
+        // The routes with pages also vary by Accept, named first.
+        let withAccept = { (vary: String?) in ["Accept", vary].compactMap { $0 }.joined(separator: ", ") }
         // May this request see host state at all?
         let addressAllowed = c.allow != .outside
         let tokenAccepted = !tokenSet || c.token == .right
@@ -93,11 +95,11 @@ import TestSupport
         switch c.target {
         case .portGet:
             if reporting && refusal == nil && (c.origin == .none || c.origin == .localAllowed) {
-                return Expectation(status: 200, allowOrigin: localAllowOrigin, vary: localVary, cacheControl: "no-store",
+                return Expectation(status: 200, allowOrigin: localAllowOrigin, vary: withAccept(localVary), cacheControl: "no-store",
                                    bodyKeys: lookupKeys.union(["listeners"]))
             }
             let visibility = reporting && c.allow == .outside ? "private" : "public"
-            return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: reporting ? localVary : registryVary,
+            return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: withAccept(reporting ? localVary : registryVary),
                                cacheControl: "\(visibility), max-age=3600", hasETag: true, bodyKeys: lookupKeys)
         case .listenersGet, .freePortsGet:
             guard reporting else {
@@ -111,8 +113,8 @@ import TestSupport
             let keys: Set<String> = c.target == .listenersGet ? ["host", "listeners"] : ["range", "transport", "from", "ports"]
             return Expectation(status: 200, allowOrigin: localAllowOrigin, vary: localVary, cacheControl: "no-store", bodyKeys: keys)
         case .serviceGet:
-            return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: registryVary, cacheControl: "public, max-age=3600",
-                               hasETag: true, bodyKeys: ["service", "records"])
+            return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: withAccept(registryVary),
+                               cacheControl: "public, max-age=3600", hasETag: true, bodyKeys: ["service", "records"])
         case .registryGet:
             return Expectation(status: 200, allowOrigin: registryAllowOrigin, vary: registryVary, cacheControl: "public, max-age=3600",
                                hasETag: true, bodyKeys: ["source", "sha256", "imported_at", "record_count", "newest_iana_date", "site", "attribution"])

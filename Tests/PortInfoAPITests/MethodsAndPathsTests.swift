@@ -47,7 +47,7 @@ let everyRoute = ["/ports/600", "/services/ftp", "/search?q=ftp", "/registry", "
         }
     }
 
-    @Test(arguments: ["/", "/ports", "/ports/600/", "/ports/600/tcp", "/PORTS/600", "/services", "/services/cl/1",
+    @Test(arguments: ["/ports", "/ports/600/", "/ports/600/tcp", "/PORTS/600", "/services", "/services/cl/1",
                       "/search/", "/registry/", "/healthz/x", "/openapi.json", "*", "/ports%2F600", "//ports/600"])
     func otherPathsAre404WhateverTheMethod(target: String) throws {
         let (api, _) = try trapsAPI()
@@ -57,7 +57,7 @@ let everyRoute = ["/ports/600", "/services/ftp", "/search?q=ftp", "/registry", "
             #expect(response.headers["Content-Type"] == "application/problem+json")
             #expect(response.problemType == "https://portinfo.invalid/problems/unknown-path")
             #expect(response.detail == "there is nothing at \(target): the API serves /ports/{port}, /services/{name}, "
-                + "/search?q=TEXT, /registry, /healthz and /openapi.yaml")
+                + "/search?q=TEXT, /registry, /registry/changes, /healthz, /openapi.yaml and /widget.js, and the lookup page at /")
         }
     }
 

@@ -17,10 +17,10 @@ import TestSupport
             .filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }
             .map { String($0.dropFirst(2).dropLast()) }
         #expect(paths == ["/ports/{port}", "/services/{name}", "/search", "/registry", "/registry/changes", "/healthz", "/openapi.yaml",
-                          "/metrics", "/listeners", "/free-ports"])
+                          "/metrics", "/listeners", "/free-ports", "/", "/widget.js"])
         let routes = paths.map { Route(path: $0.replacingOccurrences(of: "{port}", with: "1")
             .replacingOccurrences(of: "{name}", with: "n")[...]) }
-        #expect(routes == [.port("1"), .service("n"), .search, .registry, .registryChanges, .health, .openAPISpec, .metrics, .listeners, .freePorts])
+        #expect(routes == [.port("1"), .service("n"), .search, .registry, .registryChanges, .health, .openAPISpec, .metrics, .listeners, .freePorts, .lookupPage, .widget])
     }
 
     @Test func theSpecListsEveryProblemTypeAndNoOther() throws {

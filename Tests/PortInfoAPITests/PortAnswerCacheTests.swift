@@ -7,17 +7,18 @@ import Testing
         var keys = Set<PortAnswerCache.Key>()
         for port in PortLookup.validPorts {
             for transport in [nil] + Record.Transport.allCases.map(Optional.some) {
-                keys.insert(PortAnswerCache.Key(port: port, transport: transport, format: .compact))
-                keys.insert(PortAnswerCache.Key(port: port, transport: transport, format: .pretty))
+                keys.insert(PortAnswerCache.Key(port: port, transport: transport, representation: .json(.compact)))
+                keys.insert(PortAnswerCache.Key(port: port, transport: transport, representation: .json(.pretty)))
+                keys.insert(PortAnswerCache.Key(port: port, transport: transport, representation: .html))
             }
         }
-        #expect(keys.count == 65_536 * 5 * 2)
+        #expect(keys.count == 65_536 * 5 * 3)
     }
 
     @Test func keepsBodiesUntilTheBoundThenStartsOver() {
         let entry = 100 + PortAnswerCache.entryOverheadBytes
         let cache = PortAnswerCache(maximumBytes: 2 * entry)
-        let keys = (1...3).map { PortAnswerCache.Key(port: $0, transport: nil, format: .compact) }
+        let keys = (1...3).map { PortAnswerCache.Key(port: $0, transport: nil, representation: .json(.compact)) }
         let bodies = (1...3).map { [UInt8](repeating: UInt8($0), count: 100) }
         cache.keep(bodies[0], for: keys[0])
         cache.keep(bodies[1], for: keys[1])
@@ -29,7 +30,7 @@ import Testing
 
     @Test func aBodyLargerThanTheBoundIsNotKept() {
         let cache = PortAnswerCache(maximumBytes: 100)
-        let key = PortAnswerCache.Key(port: 1, transport: .tcp, format: .pretty)
+        let key = PortAnswerCache.Key(port: 1, transport: .tcp, representation: .json(.pretty))
         cache.keep([UInt8](repeating: 1, count: 100), for: key)
         #expect(cache.body(for: key) == nil)
     }

@@ -13,7 +13,7 @@ import TestSupport
     @Test(arguments: [
         ("/ports/600", "/ports/{port}"), ("/ports/abc", "/ports/{port}"), ("/ports/", "/ports/{port}"),
         ("/services/whois%2B%2B", "/services/{name}"), ("/search", "/search"), ("/metrics", "/metrics"),
-        ("/free-ports", "/free-ports"), ("/", "other"), ("/nope", "other"), ("/ports/600/tcp", "other"),
+        ("/free-ports", "/free-ports"), ("/", "/"), ("/widget.js", "/widget.js"), ("/index.html", "other"), ("/nope", "other"), ("/ports/600/tcp", "other"),
         ("/PORTS/600", "other"), ("/services/cl/1", "other"), ("*", "other"),
     ])
     func aPathIsLabelledWithItsRoutesTemplateNeverItself(path: String, label: String) {
