@@ -13,7 +13,7 @@ public enum APIJSON {
 
     /// `{port, range, status, records}`: what `GET /ports/{port}` answers; with local-host
     /// reporting, `listeners` too (those on that port).
-    public static func portLookup(_ lookup: PortLookup, listeners: [LocalHostReport.ServicedListener]? = nil,
+    public static func portLookup(_ lookup: PortLookup, related: [RelatedPort], listeners: [LocalHostReport.ServicedListener]? = nil,
                                   format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
         json.object { json in
@@ -22,6 +22,16 @@ public enum APIJSON {
             json.member("status", lookup.status.rawValue)
             json.key("records")
             json.records(lookup.records)
+            json.key("related")
+            json.array(related) { json, port in
+                json.object { json in
+                    json.member("port", port.port)
+                    json.member("service", port.service)
+                    json.member("description", port.description)
+                    json.key("reasons")
+                    json.array(port.reasons) { $0.string($1) }
+                }
+            }
             if let listeners {
                 json.key("listeners")
                 json.listeners(listeners)

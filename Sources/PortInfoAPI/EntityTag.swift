@@ -8,7 +8,7 @@ import Registry
 /// bodies, which differ byte for byte, have tags of their own.
 struct EntityTag: Sendable, Equatable {
     /// Bumped whenever answers change for the same data: a field added, say.
-    static let answerFormatVersion = 2
+    static let answerFormatVersion = 3
     /// How many hex digits of the digest the tag keeps: 64 bits tell registries apart.
     static let digestDigits = 16
 

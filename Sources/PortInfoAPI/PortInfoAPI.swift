@@ -330,7 +330,9 @@ public final class PortInfoAPI: Sendable {
                         : try fromHostState { try report.listeners(transport: listenerTransport ?? nil, port: port) }
                     switch representation {
                     case let .json(format):
-                        return .json(APIJSON.portLookup(lookup, listeners: listeners, format: format), caching: .noStore, context: context)
+                        let related = try fromRegistry(generation) { try $0.relatedPorts(to: port, records: lookup.records) }
+                        return .json(APIJSON.portLookup(lookup, related: related, listeners: listeners, format: format),
+                                     caching: .noStore, context: context)
                     case .html:
                         return .html(try portPage(lookup, generation: generation, listeners: listeners), caching: .noStore, context: context)
                     }
@@ -347,7 +349,9 @@ public final class PortInfoAPI: Sendable {
         return .slow(context: context, representation: representation) { [self, context] () throws(Problem) in
             let lookup = try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }
             let body = switch representation {
-            case let .json(format): APIJSON.portLookup(lookup, format: format)
+            case let .json(format):
+                APIJSON.portLookup(lookup, related: try fromRegistry(generation) { try $0.relatedPorts(to: port, records: lookup.records) },
+                                   format: format)
             case .html: try portPage(lookup, generation: generation, listeners: nil)
             }
             generation.portAnswers.keep(body, for: key)

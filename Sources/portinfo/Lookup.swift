@@ -23,7 +23,10 @@ struct Lookup: ParsableCommand {
     func run() throws {
         let store = try database.store()
         let lookup = try store.lookup(port: PortLookup.port(fromDecimal: port)!, transport: transport)
-        if output.json { return output.printJSON(APIJSON.portLookup(lookup, format: .pretty)) }
+        if output.json {
+            let related = try store.relatedPorts(to: lookup.port, records: lookup.records)
+            return output.printJSON(APIJSON.portLookup(lookup, related: related, format: .pretty))
+        }
         print("port \(lookup.port) (\(lookup.range.rawValue) range): \(lookup.status.rawValue)")
         if !lookup.records.isEmpty { print(RecordTable(lookup.records).text) }
     }

@@ -29,7 +29,7 @@ import TestSupport
         let zero = try #require(Self.api.get("/ports/0").object)
         #expect(zero["range"] as? String == "system" && zero["status"] as? String == "reserved")
 
-        #expect(Self.api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[]}"# + "\n")
+        #expect(Self.api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[],"related":[]}"# + "\n")
     }
 
     @Test func answersNamesSearchesAndItsMetadata() throws {

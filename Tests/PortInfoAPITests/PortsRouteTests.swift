@@ -16,7 +16,8 @@ import TestSupport
                 + #""service_code":null,"unauthorized_use":null,"notes":null,"status":"assigned","source":"iana"}"#
         }
         #expect(response.text == #"{"port":600,"range":"system","status":"assigned","records":["#
-            + ipcserver("tcp") + "," + ipcserver("udp") + "]}\n")
+            + ipcserver("tcp") + "," + ipcserver("udp") + "],"
+            + #""related":[]}"# + "\n")
     }
 
     @Test func aPortInsideARangeGetsTheRangesRecord() throws {
@@ -41,7 +42,7 @@ import TestSupport
         let zero = try #require(api.get("/ports/0").object)
         #expect(zero["status"] as? String == "reserved" && zero["range"] as? String == "system")
         #expect((zero["records"] as? [[String: Any]])?.first?["references"] as? [String] == ["RFC6335"])
-        #expect(api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[]}"# + "\n")
+        #expect(api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[],"related":[]}"# + "\n")
         #expect(api.get("/ports/49151").object?["range"] as? String == "user")
     }
 
