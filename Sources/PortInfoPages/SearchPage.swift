@@ -28,7 +28,10 @@ public struct SearchPage: Sendable {
                     html.link("/ports/\(port.port)", text: "The page for port \(port.port)")
                 }
             }
-            Self.writeResults(results, query: query, offset: offset, limit: limit, into: &html)
+            // A port number the search finds nowhere else is answered by its port alone.
+            if port == nil || results.total > 0 {
+                Self.writeResults(results, query: query, offset: offset, limit: limit, into: &html)
+            }
         }
     }
 
