@@ -28,10 +28,11 @@ let package = Package(
         .plugin(name: "EmbedOpenAPISpec", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // And iana/'s one snapshot of the registry, so that the binary serves with nothing beside it.
         .plugin(name: "EmbedSnapshot", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+        .plugin(name: "EmbedKnowledge", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         .target(
             name: "Registry",
             dependencies: ["CSQLite"],
-            plugins: ["EmbedMigrations", "EmbedSnapshot"]
+            plugins: ["EmbedMigrations", "EmbedSnapshot", "EmbedKnowledge"]
         ),
         .target(
             name: "HTTPServer",

@@ -65,12 +65,22 @@ func benchQuality(_ store: RegistryStore, suite: String) throws {
         + "known uses: \(share(knownPassed, knownCount))")
 }
 
-/// The first `count` results of a case's query, as today's search ranks them: records only.
+/// The first `count` results of a case's query: records and known uses as `SearchResults.ranked`
+/// orders them. A record answers when its port or range covers the port (unless the case needs a
+/// known use), a known use when its ports cover it.
 func firstResults(_ store: RegistryStore, for test: QualityCase, count: Int) throws -> [ShownResult] {
-    try store.search(SearchQuery(test.query), limit: count).records.map { record in
-        let covers = record.ports.map { $0.first <= test.port && test.port <= $0.last } ?? false
-        let ports = record.ports.map { $0.first == $0.last ? "\($0.first)" : "\($0.first)-\($0.last)" } ?? "no port"
-        return ShownResult(label: "\(record.service ?? "(unnamed)") \(ports)/\(record.transport?.rawValue ?? "any")",
-                           answers: covers && !test.needsKnownUse)
+    func text(_ ports: Record.Ports) -> String { ports.first == ports.last ? "\(ports.first)" : "\(ports.first)-\(ports.last)" }
+    func covers(_ ports: Record.Ports?) -> Bool { ports.map { $0.first <= test.port && test.port <= $0.last } ?? false }
+    return try store.search(SearchQuery(test.query), limit: count).ranked.prefix(count).map { hit in
+        switch hit {
+        case let .record(hit):
+            let record = hit.record
+            let via = hit.everydayName.map { " via \"\($0.name)\"" } ?? ""
+            return ShownResult(label: "\(record.service ?? "(unnamed)") \(record.ports.map(text) ?? "no port")/\(record.transport?.rawValue ?? "any")\(via)",
+                               answers: covers(record.ports) && !test.needsKnownUse)
+        case let .knownUse(hit):
+            let use = hit.knownUse
+            return ShownResult(label: "known use: \(use.product) \(text(use.ports))/\(use.transport.rawValue)", answers: covers(use.ports))
+        }
     }
 }
