@@ -52,6 +52,13 @@ func benchCosts(_ store: RegistryStore) throws {
             "\(try store.search(query, limit: RegistryStore.maximumSearchLimit, offset: offset).total) matches"
         }
     }
+    for text in ["sql", "network file system", "dns", "kafka"] {
+        let query = try SearchQuery(text)
+        try report("search \(query.words) limit \(RegistryStore.defaultSearchLimit)", runs: 200) {
+            let results = try store.search(query)
+            return "\(results.total) matches, \(results.knownUses.count) known uses"
+        }
+    }
     try report("records(named: \"http\")", runs: 1_000) { "\(try store.records(named: "http").count) records" }
     try report("serviceNames(for: .tcp)") { "\(try store.serviceNames(for: .tcp).count) ports" }
     try report("unassignedPorts(transport: nil)") { "\(try store.unassignedPorts(transport: nil).count { $0 }) ports" }

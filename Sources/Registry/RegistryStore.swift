@@ -75,18 +75,16 @@ public final class RegistryStore {
         """
     private static let searchPageSQL = """
         \(searchHitsSQL)
-        SELECT \(recordColumns), rank, e.id, \(EverydayName.columns) FROM (
-            SELECT m.id, m.score, m.everyday, CASE
+        SELECT \(recordColumns), CASE
                 WHEN r.service_folded = ?2 AND r.port_first IS NOT NULL THEN 0
                 WHEN m.everyday IS NOT NULL THEN 1
                 WHEN r.service_folded = ?2 THEN 2
                 WHEN r.service_joined >= ?3 AND r.service_joined < ?3 || char(1114111) THEN 3
                 WHEN m.score IS NOT NULL AND r.service_folded = ?4 THEN 3
                 WHEN m.phrase THEN 4
-                ELSE 5 END AS rank
-            FROM matched m JOIN records r ON r.id = m.id
-        ) h JOIN records r ON r.id = h.id LEFT JOIN everyday_names e ON e.id = h.everyday
-        ORDER BY rank, r.port_first IS NULL, CASE WHEN rank = 3 THEN length(r.service_joined) END, coalesce(h.score, 0), r.id
+                ELSE 5 END AS rank, e.id, \(EverydayName.columns)
+        FROM matched m JOIN records r ON r.id = m.id LEFT JOIN everyday_names e ON e.id = m.everyday
+        ORDER BY rank, r.port_first IS NULL, CASE WHEN rank = 3 THEN length(r.service_joined) END, coalesce(m.score, 0), r.id
         LIMIT ?6 OFFSET ?7
         """
     private static let searchCountSQL = """
