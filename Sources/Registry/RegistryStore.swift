@@ -9,16 +9,20 @@ import Glibc
 ///   range rows starting at most `widestRange` (828) ports below it (756 range rows in all). 15-20 µs.
 /// - `records(named:)`: one index search, the rows of that name (at most 6). ~20 µs.
 /// - `search`: the count and the page each expand every word over the terms it starts; SearchQuery
-///   caps the words at 8 and the text at 256 bytes, and repeats cost nothing. The page then ranks
-///   every match (at most every record) keeping `limit + offset` of them in the sorter, so no
-///   offset costs more than ranking every match, and decodes at most `limit` (100) records.
-///   Dearest accepted: the letter `s`, 4,958 matches, last page: 20-31 ms; the eight words that
-///   cost most together: 15-22 ms. (Uncapped, 1,000 words took 17-27 s.)
+///   caps the words at 8 and the text at 256 bytes, and repeats cost nothing. Beside that, the
+///   page runs the words as one exact phrase (whole terms: no expansion), and the count and the
+///   page search names by the words run together (an index range) and the everyday names (an
+///   index lookup); the matches are grouped by record (at most every record), ranked, and kept
+///   `limit + offset` at a time in the sorter, so no offset costs more than ranking every match,
+///   and at most `limit` (100) records are decoded. A third statement matches the known uses (a
+///   few hundred rows). Everyday queries: 0.1-0.6 ms (`sql` 0.3). Dearest accepted: the letter
+///   `s`, 4,958 matches: 20-37 ms on either page; the eight words that cost most together: 13-18 ms.
+///   (Uncapped, 1,000 words took 17-27 s.)
 /// - `serviceNames(for:)`, `unassignedPorts(transport:)`: one scan of every record, an answer of at
 ///   most 65,536 entries. 3-5 ms each; the API runs them once, when it starts.
 /// - `metadata()`: one row. ~10 µs.
 /// - `quickCheck()`: reads every page of the file (2.5 MB). ~7 ms, ~40 ms from a cold page cache.
-/// Whatever the query, no statement runs past `statementBudget` (a search runs two): SQLite
+/// Whatever the query, no statement runs past `statementBudget` (a search runs three): SQLite
 /// interrupts it, and the query throws `RegistryError.queryTimedOut`.
 public final class RegistryStore {
     /// Search pages hold at most this many records.
@@ -27,7 +31,7 @@ public final class RegistryStore {
     /// hold a product's uses together, and a word shared by many (a vendor's) says little.
     public static let maximumKnownUseHits = 10
     public static let defaultSearchLimit = 20
-    /// Eight times the dearest statement measured (a search's page, above), so a loaded host does
+    /// Seven to twelve times the dearest statement measured (a search's page, above), so a loaded host does
     /// not make legitimate queries fail; short enough that a runaway statement holds one of the
     /// API's few pooled stores, and a processor, for a quarter of a second at most.
     public static let defaultStatementBudget: Duration = .milliseconds(250)
