@@ -28,12 +28,14 @@ let package = Package(
         .plugin(name: "EmbedOpenAPISpec", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // And iana/'s one snapshot of the registry, so that the binary serves with nothing beside it.
         .plugin(name: "EmbedSnapshot", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+        // And knowledge/'s everyday names and known uses, portinfo's own tables beside IANA's.
+        .plugin(name: "EmbedKnowledge", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // And assets/widget.js, the wiki widget the server hands out.
         .plugin(name: "EmbedWidget", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         .target(
             name: "Registry",
             dependencies: ["CSQLite"],
-            plugins: ["EmbedMigrations", "EmbedSnapshot"]
+            plugins: ["EmbedMigrations", "EmbedSnapshot", "EmbedKnowledge"]
         ),
         .target(
             name: "HTTPServer",

@@ -1,12 +1,13 @@
 // Times queries through the Registry API on a seeded database; scripts/bench-seed.sh runs it.
 //   RegistryBench DATABASE [PORT]   the median time of a port lookup (RegistryStore.lookup)
 //   RegistryBench DATABASE costs    the median time of each query the store runs, at its dearest
+//   RegistryBench DATABASE quality SUITE   success@3 of the search-quality suite (scripts/bench-search-quality.sh)
 import Glibc
 import Registry
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
-    print("usage: RegistryBench DATABASE [PORT | costs]")
+    print("usage: RegistryBench DATABASE [PORT | costs | quality SUITE]")
     exit(2)
 }
 
@@ -51,6 +52,13 @@ func benchCosts(_ store: RegistryStore) throws {
             "\(try store.search(query, limit: RegistryStore.maximumSearchLimit, offset: offset).total) matches"
         }
     }
+    for text in ["sql", "network file system", "dns", "kafka"] {
+        let query = try SearchQuery(text)
+        try report("search \(query.words) limit \(RegistryStore.defaultSearchLimit)", runs: 200) {
+            let results = try store.search(query)
+            return "\(results.total) matches, \(results.knownUses.count) known uses"
+        }
+    }
     try report("records(named: \"http\")", runs: 1_000) { "\(try store.records(named: "http").count) records" }
     try report("serviceNames(for: .tcp)") { "\(try store.serviceNames(for: .tcp).count) ports" }
     try report("unassignedPorts(transport: nil)") { "\(try store.unassignedPorts(transport: nil).count { $0 }) ports" }
@@ -62,9 +70,10 @@ do {
     let store = try RegistryStore(path: arguments[1])
     switch arguments.count > 2 ? arguments[2] : "600" {
     case "costs": try benchCosts(store)
+    case "quality" where arguments.count == 4: try benchQuality(store, suite: arguments[3])
     case let port:
         guard let port = Int(port) else {
-            print("usage: RegistryBench DATABASE [PORT | costs]")
+            print("usage: RegistryBench DATABASE [PORT | costs | quality SUITE]")
             exit(2)
         }
         try benchLookup(store, port: port)

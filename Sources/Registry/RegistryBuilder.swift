@@ -14,6 +14,10 @@ struct RegistryBuilder {
 
     /// `previous`, a registry database file, is what the changes are measured from.
     func build(comparingWith previous: String?) throws -> Built {
+        let knowledge: Knowledge
+        do { knowledge = try Knowledge.builtIn() } catch {
+            throw RegistryError.seedFailed(path: input.source, reason: "the built-in knowledge tables are broken: \(error)")
+        }
         let image = try RegistryImage()
         let database = image.owner
         try database.execute("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -65536")
@@ -32,7 +36,8 @@ struct RegistryBuilder {
                 try insert.add(Record(row, source: .site), row: row, id: count)
             }
             try database.execute("INSERT INTO records_fts (records_fts) VALUES ('rebuild')")
-            return (try insertMetadata(into: database, recordCount: count), siteLines)
+            try KnowledgeInsertion(database).add(knowledge)
+            return (try insertMetadata(into: database, recordCount: count, knowledge: knowledge), siteLines)
         }
         try verify(database, expectedRecords: metadata.recordCount)
         var changes: RegistryChanges?
@@ -60,12 +65,12 @@ struct RegistryBuilder {
         }
     }
 
-    private func insertMetadata(into database: Database, recordCount: Int) throws -> RegistryMetadata {
+    private func insertMetadata(into database: Database, recordCount: Int, knowledge: Knowledge) throws -> RegistryMetadata {
         let insert = try database.prepare("""
             INSERT INTO registry_metadata (id, source, csv_sha256, imported_at, record_count, newest_iana_date,
-                site_source, site_sha256, site_record_count)
+                site_source, site_sha256, site_record_count, knowledge_sha256)
             SELECT 1, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?3,
-                   nullif(max(max(registration_date), max(modification_date)), ''), ?4, ?5, ?6
+                   nullif(max(max(registration_date), max(modification_date)), ''), ?4, ?5, ?6, ?7
             FROM records WHERE source = 'iana'
             RETURNING \(RegistryMetadata.columns)
             """)
@@ -75,12 +80,14 @@ struct RegistryBuilder {
         try insert.bind(input.sitePorts?.name, at: 4)
         try insert.bind(input.sitePorts?.sha256, at: 5)
         try insert.bind(input.sitePorts?.rows.count ?? 0, at: 6)
+        try insert.bind(knowledge.sha256, at: 7)
         return try insert.rows(RegistryMetadata.init(row:))[0]
     }
 
     /// The new registry must hold every record it was given, and a search index that matches them.
     private func verify(_ database: Database, expectedRecords: Int) throws {
         try database.execute("INSERT INTO records_fts (records_fts) VALUES ('integrity-check')")
+        try database.execute("INSERT INTO known_uses_fts (known_uses_fts) VALUES ('integrity-check')")
         let stored = try database.scalarText("SELECT count(*) FROM records")
         guard stored == String(expectedRecords) else {
             throw RegistryError.seedFailed(path: input.source, reason: "the new registry holds \(stored ?? "no") records, expected \(expectedRecords)")
@@ -99,8 +106,8 @@ struct RecordInsertion {
             INSERT INTO records (id, service_name, port_number, transport_protocol, description, assignee, contact,
                 registration_date, modification_date, reference, service_code, unauthorized_use_reported,
                 assignment_notes, service_folded, transport, port_first, port_last, status, source,
-                assignee_names, contact_names, reference_list)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+                assignee_names, contact_names, reference_list, service_joined)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
             """)
         reference = try database.prepare("INSERT INTO record_references (record_id, position, reference) VALUES (?, ?, ?)")
     }
@@ -119,6 +126,7 @@ struct RecordInsertion {
         try record.bind(stored.assignee, at: 20)
         try record.bind(stored.contact, at: 21)
         try record.bind(stored.references.isEmpty ? nil : stored.references.joined(separator: String(Record.referenceSeparator)), at: 22)
+        try record.bind(stored.service.map(SearchQuery.joined), at: 23)
         try record.run()
         for (position, text) in stored.references.enumerated() {
             try reference.bind(id, at: 1)

@@ -11,6 +11,8 @@ public struct RegistryMetadata: Equatable, Sendable {
     public let site: Site?
     /// What the changes were measured from: the CSV the replaced database was seeded from.
     public let previous: Previous?
+    /// Hex SHA-256 of the everyday-name and known-use tables loaded beside IANA's records.
+    public let knowledgeSHA256: String
 
     public struct Site: Equatable, Sendable {
         public let source: String
@@ -26,7 +28,7 @@ public struct RegistryMetadata: Equatable, Sendable {
     /// The columns `init(row:)` reads, in its order.
     static let columns = """
         source, csv_sha256, imported_at, record_count, newest_iana_date, site_source, site_sha256, site_record_count,
-        previous_csv_sha256, previous_newest_iana_date
+        previous_csv_sha256, previous_newest_iana_date, knowledge_sha256
         """
 
     init(row: Statement) {
@@ -37,11 +39,13 @@ public struct RegistryMetadata: Equatable, Sendable {
         newestIANADate = row.optionalText(at: 4)
         site = row.optionalText(at: 5).map { Site(source: $0, sha256: row.text(at: 6), recordCount: row.int(at: 7)) }
         previous = row.optionalText(at: 8).map { Previous(csvSHA256: $0, newestIANADate: row.optionalText(at: 9)) }
+        knowledgeSHA256 = row.text(at: 10)
     }
 
-    /// Whether a seed of `input` would make this same registry's records: the same CSV and the same
-    /// site file (or none). The seeder checks the schema version beside it.
+    /// Whether a seed of `input` would make this same registry: the same CSV, the same site file
+    /// (or none), and the knowledge tables this binary carries. The seeder checks the schema
+    /// version beside it.
     func isSeeded(from input: SeedInput) -> Bool {
-        csvSHA256 == input.csvSHA256 && site?.sha256 == input.sitePorts?.sha256
+        csvSHA256 == input.csvSHA256 && site?.sha256 == input.sitePorts?.sha256 && knowledgeSHA256 == (try? Knowledge.builtIn())?.sha256
     }
 }

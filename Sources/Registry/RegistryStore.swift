@@ -1,11 +1,5 @@
 import Glibc
 
-/// One page of full-text search results, best first, and how many there are in all.
-public struct SearchResults: Equatable, Sendable {
-    public let total: Int
-    public let records: [Record]
-}
-
 /// Read-only queries over a seeded registry database. Prepares its statements when it opens (so a
 /// damaged file fails here, not mid-query), and holds them: keep one store per thread and reuse it.
 ///
@@ -15,22 +9,29 @@ public struct SearchResults: Equatable, Sendable {
 ///   range rows starting at most `widestRange` (828) ports below it (756 range rows in all). 15-20 µs.
 /// - `records(named:)`: one index search, the rows of that name (at most 6). ~20 µs.
 /// - `search`: the count and the page each expand every word over the terms it starts; SearchQuery
-///   caps the words at 8 and the text at 256 bytes, and repeats cost nothing. The page then ranks
-///   every match (at most every record) keeping `limit + offset` of them in the sorter, so no
-///   offset costs more than ranking every match, and decodes at most `limit` (100) records.
-///   Dearest accepted: the letter `s`, 4,958 matches, last page: 20-31 ms; the eight words that
-///   cost most together: 15-22 ms. (Uncapped, 1,000 words took 17-27 s.)
+///   caps the words at 8 and the text at 256 bytes, and repeats cost nothing. Beside that, the
+///   page runs the words as one exact phrase (whole terms: no expansion), and the count and the
+///   page search names by the words run together (an index range) and the everyday names (an
+///   index lookup); the matches are grouped by record (at most every record), ranked, and kept
+///   `limit + offset` at a time in the sorter, so no offset costs more than ranking every match,
+///   and at most `limit` (100) records are decoded. A third statement matches the known uses (a
+///   few hundred rows). Everyday queries: 0.1-0.6 ms (`sql` 0.3). Dearest accepted: the letter
+///   `s`, 4,958 matches: 20-37 ms on either page; the eight words that cost most together: 13-18 ms.
+///   (Uncapped, 1,000 words took 17-27 s.)
 /// - `serviceNames(for:)`, `unassignedPorts(transport:)`: one scan of every record, an answer of at
 ///   most 65,536 entries. 3-5 ms each; the API runs them once, when it starts.
 /// - `metadata()`: one row. ~10 µs.
 /// - `quickCheck()`: reads every page of the file (2.5 MB). ~7 ms, ~40 ms from a cold page cache.
-/// Whatever the query, no statement runs past `statementBudget` (a search runs two): SQLite
+/// Whatever the query, no statement runs past `statementBudget` (a search runs three): SQLite
 /// interrupts it, and the query throws `RegistryError.queryTimedOut`.
 public final class RegistryStore {
     /// Search pages hold at most this many records.
     public static let maximumSearchLimit = 100
+    /// A search lists at most this many known uses: the knowledge table's few hundred rows
+    /// hold a product's uses together, and a word shared by many (a vendor's) says little.
+    public static let maximumKnownUseHits = 10
     public static let defaultSearchLimit = 20
-    /// Eight times the dearest statement measured (a search's page, above), so a loaded host does
+    /// Seven to twelve times the dearest statement measured (a search's page, above), so a loaded host does
     /// not make legitimate queries fail; short enough that a runaway statement holds one of the
     /// API's few pooled stores, and a processor, for a quarter of a second at most.
     public static let defaultStatementBudget: Duration = .milliseconds(250)
@@ -43,6 +44,8 @@ public final class RegistryStore {
         r.reference_list, nullif(r.service_code, ''), nullif(r.unauthorized_use_reported, ''),
         nullif(r.assignment_notes, ''), r.status, r.source
         """
+    /// How many columns `recordColumns` are: the search page's own columns follow them.
+    private static let recordColumnCount = 16
     /// ?1 port, ?2 transport or NULL, ?3 the widest range's span.
     private static let coveringPortSQL = """
         SELECT \(recordColumns) FROM records r INDEXED BY records_by_port
@@ -54,18 +57,85 @@ public final class RegistryStore {
         ORDER BY 1
         """
     private static let namedSQL = "SELECT \(recordColumns) FROM records r WHERE r.service_folded = ? ORDER BY r.id"
-    private static let searchPageSQL = """
-        SELECT \(recordColumns) FROM records_fts f JOIN records r ON r.id = f.rowid
-        WHERE records_fts MATCH ?1
-        ORDER BY r.service_folded = ?2 DESC, bm25(records_fts, 10.0, 2.0, 1.0), r.id LIMIT ?3 OFFSET ?4
+    /// The records a search finds, with what each needs for its rank: its relevance when it holds
+    /// every word (?1), whether it holds them as a phrase (?5), whether its name starts with the
+    /// words run together (?3), the everyday name (?3) it was found through. Each part is an
+    /// FTS5 query or an index search; the rank (SearchRank's raw values) takes ?2 the text as a
+    /// name and ?4 the words' initials.
+    private static let searchHitsSQL = """
+        WITH hits(id, score, everyday, phrase) AS (
+            SELECT rowid, bm25(records_fts, 10.0, 2.0, 1.0), NULL, 0 FROM records_fts WHERE records_fts MATCH ?1
+            UNION ALL
+            SELECT rowid, NULL, NULL, 1 FROM records_fts WHERE records_fts MATCH ?5
+            UNION ALL
+            SELECT id, NULL, NULL, 0 FROM records INDEXED BY records_by_joined_name
+            WHERE service_joined >= ?3 AND service_joined < ?3 || char(1114111)
+            UNION ALL
+            SELECT r.id, NULL, e.id, 0 FROM everyday_names e INDEXED BY everyday_names_by_joined
+            JOIN records r INDEXED BY records_by_service ON r.service_folded = e.service AND r.port_first <= e.port AND r.port_last >= e.port
+            WHERE e.name_joined = ?3
+        ),
+        matched AS (SELECT id, min(score) AS score, max(everyday) AS everyday, max(phrase) AS phrase FROM hits GROUP BY id)
         """
-    private static let searchCountSQL = "SELECT count(*) FROM records_fts WHERE records_fts MATCH ?"
+    private static let searchPageSQL = """
+        \(searchHitsSQL)
+        SELECT \(recordColumns), CASE
+                WHEN r.service_folded = ?2 AND r.port_first IS NOT NULL THEN 0
+                WHEN m.everyday IS NOT NULL THEN 1
+                WHEN r.service_folded = ?2 THEN 2
+                WHEN r.service_joined >= ?3 AND r.service_joined < ?3 || char(1114111) THEN 3
+                WHEN m.score IS NOT NULL AND r.service_folded = ?4 THEN 3
+                WHEN m.phrase THEN 4
+                ELSE 5 END AS rank, e.id, \(EverydayName.columns)
+        FROM matched m JOIN records r ON r.id = m.id LEFT JOIN everyday_names e ON e.id = m.everyday
+        ORDER BY rank, r.port_first IS NULL, CASE WHEN rank = 3 THEN length(r.service_joined) END, coalesce(m.score, 0), r.id
+        LIMIT ?6 OFFSET ?7
+        """
+    private static let searchCountSQL = """
+        SELECT count(*) FROM (
+            SELECT rowid FROM records_fts WHERE records_fts MATCH ?1
+            UNION
+            SELECT id FROM records INDEXED BY records_by_joined_name WHERE service_joined >= ?2 AND service_joined < ?2 || char(1114111)
+            UNION
+            SELECT r.id FROM everyday_names e INDEXED BY everyday_names_by_joined
+            JOIN records r INDEXED BY records_by_service ON r.service_folded = e.service AND r.port_first <= e.port AND r.port_last >= e.port
+            WHERE e.name_joined = ?2)
+        """
+    /// The known uses a search finds: ?1 every word, ?3 the words as a phrase, ?2 the words run
+    /// together as a name or a name's start; at most ?4, best first (SearchRank's raw values).
+    private static let searchKnownUsesSQL = """
+        WITH hits(id, phrase) AS (
+            SELECT rowid, 0 FROM known_uses_fts WHERE known_uses_fts MATCH ?1
+            UNION ALL
+            SELECT rowid, 1 FROM known_uses_fts WHERE known_uses_fts MATCH ?3
+            UNION ALL
+            SELECT id, 0 FROM known_uses WHERE instr(names_joined, ' ' || ?2) > 0
+        ),
+        matched AS (SELECT id, max(phrase) AS phrase FROM hits GROUP BY id)
+        SELECT \(KnownUse.columns), CASE
+                WHEN instr(k.names_joined, ' ' || ?2 || ' ') > 0 THEN 1
+                WHEN instr(k.names_joined, ' ' || ?2) > 0 THEN 3
+                WHEN m.phrase THEN 4
+                ELSE 5 END AS rank
+        FROM matched m JOIN known_uses k ON k.id = m.id
+        ORDER BY rank, k.id LIMIT ?4
+        """
+    private static let knownUsesCoveringSQL = """
+        SELECT \(KnownUse.columns) FROM known_uses k INDEXED BY known_uses_by_port
+        WHERE k.port_first <= ?1 AND k.port_last >= ?1 AND (?2 IS NULL OR k.transport = ?2) ORDER BY k.id
+        """
+    private static let everydayNamesOfServiceSQL = "SELECT \(EverydayName.columns) FROM everyday_names e WHERE e.service = ?1 ORDER BY e.id"
+    private static let everydayNamesOfPortSQL = "SELECT \(EverydayName.columns) FROM everyday_names e WHERE e.port = ?1 ORDER BY e.id"
     /// How far the widest range row reaches beyond its first port: bounds the range scan.
     private let widestRange: Int
     private let coveringPort: Statement
     private let named: Statement
     private let searchPage: Statement
     private let searchCount: Statement
+    private let searchKnownUses: Statement
+    private let knownUsesCovering: Statement
+    private let everydayNamesOfService: Statement
+    private let everydayNamesOfPort: Statement
 
     /// How long any one statement may run before it is stopped.
     public let statementBudget: Duration
@@ -104,6 +174,10 @@ public final class RegistryStore {
         named = try database.prepare(Self.namedSQL)
         searchPage = try database.prepare(Self.searchPageSQL)
         searchCount = try database.prepare(Self.searchCountSQL)
+        searchKnownUses = try database.prepare(Self.searchKnownUsesSQL)
+        knownUsesCovering = try database.prepare(Self.knownUsesCoveringSQL)
+        everydayNamesOfService = try database.prepare(Self.everydayNamesOfServiceSQL)
+        everydayNamesOfPort = try database.prepare(Self.everydayNamesOfPortSQL)
     }
 
     /// Every record whose port or range covers `port`, in registry order. With a transport, the
@@ -129,19 +203,66 @@ public final class RegistryStore {
         }
     }
 
-    /// Full-text search over service names, descriptions and notes: every word of `query` must
-    /// match the start of a word; an exact service name ranks first, then by relevance.
+    /// Search over service names, descriptions and notes, and the names people use for services:
+    /// a record matches when every word of `query` starts a word of it, when its name starts with
+    /// the words run together, or when the query is an everyday name of its service. Ranked by
+    /// SearchRank, then records with ports first, then by relevance. Beside the page, the known
+    /// uses the query matches the same ways (their product, other names, use and vendor).
     public func search(_ query: SearchQuery, limit: Int = defaultSearchLimit, offset: Int = 0) throws -> SearchResults {
         precondition((1...Self.maximumSearchLimit).contains(limit) && offset >= 0, "callers validate limit and offset")
-        guard let match = query.ftsQuery else { return SearchResults(total: 0, records: []) }
+        guard let match = query.ftsQuery, let phrase = query.ftsPhrase else { return SearchResults(total: 0, hits: [], knownUses: []) }
+        let joined = query.joinedWords
         return try withinBudget {
             try searchCount.bind(match, at: 1)
+            try searchCount.bind(joined, at: 2)
             let total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
             try searchPage.bind(match, at: 1)
-            try searchPage.bind(query.text.lowercased(), at: 2)
-            try searchPage.bind(limit, at: 3)
-            try searchPage.bind(offset, at: 4)
-            return SearchResults(total: total, records: try searchPage.rows(Record.init(row:)))
+            try searchPage.bind(query.serviceName, at: 2)
+            try searchPage.bind(joined, at: 3)
+            try searchPage.bind(query.initials, at: 4)
+            try searchPage.bind(phrase, at: 5)
+            try searchPage.bind(limit, at: 6)
+            try searchPage.bind(offset, at: 7)
+            let rankColumn = Int32(Self.recordColumnCount)
+            let hits = try searchPage.rows { row in
+                RecordHit(record: Record(row: row), rank: SearchRank(rawValue: row.int(at: rankColumn))!,
+                          everydayName: row.optionalInt(at: rankColumn + 1).map { _ in EverydayName(row: row, from: rankColumn + 2) })
+            }
+            try searchKnownUses.bind(match, at: 1)
+            try searchKnownUses.bind(joined, at: 2)
+            try searchKnownUses.bind(phrase, at: 3)
+            try searchKnownUses.bind(Self.maximumKnownUseHits, at: 4)
+            let uses = try searchKnownUses.rows { row in
+                KnownUseHit(knownUse: KnownUse(row: row), rank: SearchRank(rawValue: row.int(at: KnownUse.columnCount))!)
+            }
+            return SearchResults(total: total, hits: hits, knownUses: uses)
+        }
+    }
+
+    /// The known uses of `port` that vendors document, in the order of knowledge/known-uses.csv;
+    /// with a transport, those over it.
+    public func knownUses(port: Int, transport: Record.Transport? = nil) throws -> [KnownUse] {
+        try withinBudget {
+            try knownUsesCovering.bind(port, at: 1)
+            try knownUsesCovering.bind(transport?.rawValue, at: 2)
+            return try knownUsesCovering.rows(KnownUse.init(row:))
+        }
+    }
+
+    /// The everyday names of the service `name` (compared case-insensitively), in the order of
+    /// knowledge/everyday-names.csv.
+    public func everydayNames(for name: String) throws -> [EverydayName] {
+        try withinBudget {
+            try everydayNamesOfService.bind(name.lowercased(), at: 1)
+            return try everydayNamesOfService.rows { EverydayName(row: $0) }
+        }
+    }
+
+    /// The everyday names that mean a service on `port`.
+    public func everydayNames(port: Int) throws -> [EverydayName] {
+        try withinBudget {
+            try everydayNamesOfPort.bind(port, at: 1)
+            return try everydayNamesOfPort.rows { EverydayName(row: $0) }
         }
     }
 

@@ -23,6 +23,9 @@ public struct SearchQuery: Equatable, Sendable {
     /// The words searched: distinct, lower-cased, with a letter or number, none the start of
     /// another, in the order given.
     public let words: [String]
+    /// Every word with a letter or number, lower-cased, as written (repeats kept): what names
+    /// and phrases are compared with.
+    let written: [String]
 
     public init(_ text: String) throws(SearchQueryError) {
         let length = text.unicodeScalars.count
@@ -37,7 +40,35 @@ public struct SearchQuery: Equatable, Sendable {
         words = distinct.filter { word in
             !distinct.contains { other in other.utf8.count > word.utf8.count && other.utf8.starts(with: word.utf8) }
         }
+        self.written = written.filter(Self.isSearchable)
         self.text = text
+    }
+
+    /// A name as search compares it with a query's words run together: lower-cased, without the
+    /// separators between words (`Sun-RPC` and `sun rpc` are both `sunrpc`).
+    public static func joined(_ name: String) -> String {
+        String(String.UnicodeScalarView(name.unicodeScalars.filter { !isSeparator($0) })).lowercased()
+    }
+
+    /// The text as a service name: lower-cased, without the spaces around it.
+    var serviceName: String {
+        var name = Substring(text)
+        while name.first?.isWhitespace == true { name.removeFirst() }
+        while name.last?.isWhitespace == true { name.removeLast() }
+        return name.lowercased()
+    }
+
+    /// The words run together, as `joined` writes a name.
+    var joinedWords: String { written.joined() }
+
+    /// The words' initials when there are two or more: `network file system` -> `nfs`.
+    var initials: String? {
+        written.count < 2 ? nil : String(written.compactMap(\.first))
+    }
+
+    /// The words as one FTS5 phrase of whole words, in the order written: nil when there are none.
+    var ftsPhrase: String? {
+        written.isEmpty ? nil : "\"" + written.joined(separator: " ") + "\""
     }
 
     /// The runs of `text` between separators, lower-cased.

@@ -43,6 +43,21 @@ func seed(_ csv: String, into database: String, in folder: TemporaryDirectory, f
         #expect(try seed(edited, into: database, in: folder, force: true).changes == RegistryChanges(added: 0, removed: 0, changed: 0))
     }
 
+    /// The knowledge tables are the binary's, not the CSV's: a registry loaded with other ones (an
+    /// older binary's) is seeded again from the same CSV, and then holds this binary's.
+    @Test func aRegistryWithOtherKnowledgeTablesIsSeededAgain() throws {
+        let folder = TemporaryDirectory()
+        let database = folder.path("r.db")
+        try seed(trapsCSV, into: database, in: folder)
+        try Database(path: database, mode: .readWriteCreate).execute("UPDATE registry_metadata SET knowledge_sha256 = 'older'; DELETE FROM known_uses")
+        #expect(try RegistryStore(path: database).knownUses(port: 6443).isEmpty)
+        let again = try seed(trapsCSV, into: database, in: folder)
+        #expect(again.replaced)
+        #expect(again.metadata.knowledgeSHA256 == (try Knowledge.builtIn()).sha256)
+        #expect(try RegistryStore(path: database).knownUses(port: 6443).map(\.product) == ["Kubernetes API server"])
+        #expect(!(try seed(trapsCSV, into: database, in: folder)).replaced)
+    }
+
     @Test(arguments: [
         ("a row with 11 fields", "x,1,tcp,,,,,,,,\n", "line 18: expected 12 fields, found 11"),
         ("a port out of range", "x,70000,tcp,,,,,,,,,\n", "line 18: Port Number '70000' is not N or N-M with ports from 0 to 65535"),
