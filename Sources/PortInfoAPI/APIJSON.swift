@@ -13,8 +13,9 @@ public enum APIJSON {
 
     /// `{port, range, status, records}`: what `GET /ports/{port}` answers; with local-host
     /// reporting, `listeners` too (those on that port).
-    public static func portLookup(_ lookup: PortLookup, related: [RelatedPort], listeners: [LocalHostReport.ServicedListener]? = nil,
+    public static func portReport(_ report: PortReport, listeners: [LocalHostReport.ServicedListener]? = nil,
                                   format: Format) -> [UInt8] {
+        let lookup = report.lookup
         var json = JSONWriter(format: format)
         json.object { json in
             json.member("port", lookup.port)
@@ -23,7 +24,7 @@ public enum APIJSON {
             json.key("records")
             json.records(lookup.records)
             json.key("related")
-            json.array(related) { json, port in
+            json.array(report.related) { json, port in
                 json.object { json in
                     json.member("port", port.port)
                     json.member("service", port.service)
@@ -32,6 +33,16 @@ public enum APIJSON {
                     json.array(port.reasons) { $0.string($1) }
                 }
             }
+            json.key("everyday_names")
+            json.array(report.everydayNames) { json, name in
+                json.object { json in
+                    json.member("name", name.name)
+                    json.member("service", name.service)
+                    json.member("source", name.source)
+                }
+            }
+            json.key("known_uses")
+            json.knownUses(report.knownUses)
             if let listeners {
                 json.key("listeners")
                 json.listeners(listeners)
@@ -83,6 +94,8 @@ public enum APIJSON {
             json.member("total", results.total)
             json.key("results")
             json.records(results.records)
+            json.key("known_uses")
+            json.knownUses(results.knownUses.map(\.knownUse))
         }
         return json.finished()
     }
@@ -182,6 +195,24 @@ public enum APIJSON {
 }
 
 extension JSONWriter {
+    /// Known uses, portinfo's own table: `{product, use, ports, transport, vendor, url}` each.
+    mutating func knownUses(_ uses: [KnownUse]) {
+        array(uses) { json, use in
+            json.object { json in
+                json.member("product", use.product)
+                json.member("use", use.use)
+                json.key("ports")
+                json.object { json in
+                    json.member("first", use.ports.first)
+                    json.member("last", use.ports.last)
+                }
+                json.member("transport", use.transport.rawValue)
+                json.member("vendor", use.vendor)
+                json.member("url", use.url)
+            }
+        }
+    }
+
     /// Record's keys in the order of Registry's `Record.CodingKeys`.
     mutating func record(_ record: Record) {
         object { json in

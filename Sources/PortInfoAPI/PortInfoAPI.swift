@@ -320,21 +320,19 @@ public final class PortInfoAPI: Sendable {
             let refusal = localHost.rules.refusal(of: request)
             if refusal == nil && originMaySeeHostState(request) {
                 context.audience = .hostState
-                let report = generation.localHostReport!
+                let hostReport = generation.localHostReport!
                 return .slow(context: context, representation: representation) { [self, context] () throws(Problem) in
                     // With the host's listeners the answer is live: built each time, never cached.
-                    let lookup = try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }
+                    let report = try fromRegistry(generation) { try $0.report(port: port, transport: transport) }
                     // Only TCP and UDP sockets are reported: an SCTP or DCCP question has no listeners.
                     let listenerTransport = transport.map { Listener.Transport(rawValue: $0.rawValue) }
                     let listeners = listenerTransport == .some(nil) ? []
-                        : try fromHostState { try report.listeners(transport: listenerTransport ?? nil, port: port) }
+                        : try fromHostState { try hostReport.listeners(transport: listenerTransport ?? nil, port: port) }
                     switch representation {
                     case let .json(format):
-                        let related = try fromRegistry(generation) { try $0.relatedPorts(to: port, records: lookup.records) }
-                        return .json(APIJSON.portLookup(lookup, related: related, listeners: listeners, format: format),
-                                     caching: .noStore, context: context)
+                        return .json(APIJSON.portReport(report, listeners: listeners, format: format), caching: .noStore, context: context)
                     case .html:
-                        return .html(try portPage(lookup, generation: generation, listeners: listeners), caching: .noStore, context: context)
+                        return .html(Self.portPage(report, listeners: listeners), caching: .noStore, context: context)
                     }
                 }
             }
@@ -347,23 +345,19 @@ public final class PortInfoAPI: Sendable {
             return .ready(.registry(cached, representation, caching: caching, context: context))
         }
         return .slow(context: context, representation: representation) { [self, context] () throws(Problem) in
-            let lookup = try fromRegistry(generation) { try $0.lookup(port: port, transport: transport) }
+            let report = try fromRegistry(generation) { try $0.report(port: port, transport: transport) }
             let body = switch representation {
-            case let .json(format):
-                APIJSON.portLookup(lookup, related: try fromRegistry(generation) { try $0.relatedPorts(to: port, records: lookup.records) },
-                                   format: format)
-            case .html: try portPage(lookup, generation: generation, listeners: nil)
+            case let .json(format): APIJSON.portReport(report, format: format)
+            case .html: Self.portPage(report, listeners: nil)
             }
             generation.portAnswers.keep(body, for: key)
             return .registry(body, representation, caching: caching, context: context)
         }
     }
 
-    /// The port's page: the registry's answer with the ports related to it and its known uses.
-    private func portPage(_ lookup: PortLookup, generation: RegistryGeneration,
-                          listeners: [LocalHostReport.ServicedListener]?) throws(Problem) -> [UInt8] {
-        let related = try fromRegistry(generation) { try $0.relatedPorts(to: lookup.port, records: lookup.records) }
-        return PortPage(lookup: lookup, related: related, knownUses: [], listeners: listeners?.map(\.listener).map {
+    /// The port's page, with what listens on it here when the client may see that.
+    private static func portPage(_ report: PortReport, listeners: [LocalHostReport.ServicedListener]?) -> [UInt8] {
+        PortPage(report: report, listeners: listeners?.map(\.listener).map {
             PageListener(transport: $0.transport.rawValue, address: $0.address, port: $0.port, pid: $0.pid, process: $0.process, user: $0.user)
         }).rendered()
     }

@@ -19,30 +19,28 @@ public struct PageListener: Sendable {
     }
 }
 
-/// What a port page is made of: the registry's answer, related ports, well-known uses outside
-/// IANA's assignments, and, when this client may see them, what listens on the port here.
+/// What a port page is made of: portinfo's report on the port, and, when this client may see
+/// them, what listens on it here.
 public struct PortPage: Sendable {
-    public let lookup: PortLookup
-    public let related: [RelatedPort]
-    public let knownUses: [PageKnownUse]
+    public let report: PortReport
     /// nil when local-host reporting is off or this client may not see the host's state.
     public let listeners: [PageListener]?
 
-    public init(lookup: PortLookup, related: [RelatedPort], knownUses: [PageKnownUse], listeners: [PageListener]?) {
-        self.lookup = lookup
-        self.related = related
-        self.knownUses = knownUses
+    public init(report: PortReport, listeners: [PageListener]?) {
+        self.report = report
         self.listeners = listeners
     }
 
     /// The page, as HTML.
     public func rendered() -> [UInt8] {
+        let lookup = report.lookup
         let port = lookup.port
         let groups = ServiceGroup.grouping(lookup.records.filter { $0.source == .iana && $0.status == .assigned })
         let site = ServiceGroup.grouping(lookup.records.filter { $0.source == .site })
         return PageShell.document(title: "Port \(port): \(groups.first?.name ?? lookup.status.rawValue) — portinfo") { html in
             html.element("h1", text: "Port \(port)")
             html.element("p", ["class": "answer"], text: Self.answer(port: port, status: lookup.status, groups: groups))
+            EverydayNames.line(report.everydayNames, into: &html)
             RangeText.paragraph(for: port, into: &html)
             if !groups.isEmpty {
                 html.element("h2", text: groups.count == 1 ? "Registered service" : "Registered services")
@@ -60,10 +58,10 @@ public struct PortPage: Sendable {
                 }
                 for group in site { RecordSection.write(group, into: &html) }
             }
-            if !knownUses.isEmpty { KnownUseList.write(knownUses, into: &html) }
+            if !report.knownUses.isEmpty { KnownUseList.write(report.knownUses, into: &html) }
             HostCheckCommands.write(port: port, transports: Self.checkedTransports(lookup.records), into: &html)
             if let listeners { Self.writeListeners(listeners, port: port, into: &html) }
-            Self.writeRelated(related, into: &html)
+            Self.writeRelated(report.related, into: &html)
             Self.writeLinks(port: port, into: &html)
         }
     }

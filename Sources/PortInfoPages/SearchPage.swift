@@ -32,6 +32,9 @@ public struct SearchPage: Sendable {
             if port == nil || results.total > 0 {
                 Self.writeResults(results, query: query, offset: offset, limit: limit, into: &html)
             }
+            if offset == 0, !results.knownUses.isEmpty {
+                KnownUseList.write(results.knownUses.map(\.knownUse), into: &html)
+            }
         }
     }
 
@@ -42,6 +45,8 @@ public struct SearchPage: Sendable {
         }
         html.element("p", ["class": "muted"], text: "\(results.total) matching record\(results.total == 1 ? "" : "s"), best first"
             + (offset > 0 ? ", from \(offset + 1)" : "") + ".")
+        let everydayNames = Dictionary(results.hits.compactMap { hit in hit.everydayName.map { (hit.record.service?.lowercased() ?? "", $0) } },
+                                       uniquingKeysWith: { first, _ in first })
         html.element("ul", ["class": "results"]) { html in
             for group in ServiceGroup.grouping(results.records) {
                 html.element("li") { html in
@@ -56,6 +61,10 @@ public struct SearchPage: Sendable {
                         html.text(" (\(group.transportText))")
                     }
                     if let description = group.first.description { html.text(" — \(description)") }
+                    if let everyday = everydayNames[group.name?.lowercased() ?? ""] {
+                        html.text(" ")
+                        html.element("span", ["class": "label"], text: "everyday name: \(everyday.name)")
+                    }
                     if group.first.source == .site {
                         html.text(" ")
                         html.element("span", ["class": "label"], text: "site")

@@ -22,11 +22,9 @@ struct Lookup: ParsableCommand {
 
     func run() throws {
         let store = try database.store()
-        let lookup = try store.lookup(port: PortLookup.port(fromDecimal: port)!, transport: transport)
-        if output.json {
-            let related = try store.relatedPorts(to: lookup.port, records: lookup.records)
-            return output.printJSON(APIJSON.portLookup(lookup, related: related, format: .pretty))
-        }
+        let number = PortLookup.port(fromDecimal: port)!
+        if output.json { return output.printJSON(APIJSON.portReport(try store.report(port: number, transport: transport), format: .pretty)) }
+        let lookup = try store.lookup(port: number, transport: transport)
         print("port \(lookup.port) (\(lookup.range.rawValue) range): \(lookup.status.rawValue)")
         if !lookup.records.isEmpty { print(RecordTable(lookup.records).text) }
     }

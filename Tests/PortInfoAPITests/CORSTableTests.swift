@@ -90,7 +90,7 @@ import TestSupport
         let tokenAccepted = !tokenSet || c.token == .right
         let hostAccepted = tokenSet || c.host == .literal
         let refusal: Int? = !addressAllowed ? 403 : !tokenAccepted ? 401 : !hostAccepted ? 403 : nil
-        let lookupKeys: Set<String> = ["port", "range", "status", "records", "related"]
+        let lookupKeys: Set<String> = ["port", "range", "status", "records", "related", "everyday_names", "known_uses"]
 
         switch c.target {
         case .portGet:

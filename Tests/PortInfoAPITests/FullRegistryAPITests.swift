@@ -13,6 +13,24 @@ import TestSupport
         return try! PortInfoAPI(configuration: APIConfiguration(databasePath: database))
     }()
 
+    @Test func portinfosOwnTablesShowBesideIANAsLabelledWithTheirSources() throws {
+        let kafka = try #require(Self.api.get("/ports/9092").object)
+        let uses = try #require(kafka["known_uses"] as? [[String: Any]])
+        #expect(uses.contains { $0["product"] as? String == "Apache Kafka" && ($0["url"] as? String)?.hasPrefix("https://") == true })
+        let dns = try #require(Self.api.get("/ports/53").object?["everyday_names"] as? [[String: Any]])
+        #expect(dns.contains { $0["name"] as? String == "dns" && $0["service"] as? String == "domain" && $0["source"] is String })
+        let search = try #require(Self.api.get("/search?q=kafka").object)
+        #expect((search["known_uses"] as? [[String: Any]])?.first?["product"] as? String == "Apache Kafka")
+        let page = Self.api.get("/ports/9092?format=html").text
+        #expect(page.contains("Known uses <span class=\"label\">from vendor documentation, not IANA</span>"))
+        #expect(page.contains("<strong>Apache Kafka</strong>"))
+        let domain = Self.api.get("/ports/53?format=html").text
+        #expect(domain.contains("Also called <strong>dns</strong> (for domain, "))
+        let rdp = Self.api.get("/search?q=rdp&format=html").text
+        #expect(rdp.contains(#"<a href="/services/ms-wbt-server">ms-wbt-server</a> on <a href="/ports/3389">port 3389</a>"#))
+        #expect(rdp.contains("everyday name: rdp"))
+    }
+
     @Test func answersTheWellKnownPorts() throws {
         let port600 = Self.api.get("/ports/600")
         #expect(port600.status == 200)
@@ -29,7 +47,7 @@ import TestSupport
         let zero = try #require(Self.api.get("/ports/0").object)
         #expect(zero["range"] as? String == "system" && zero["status"] as? String == "reserved")
 
-        #expect(Self.api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[],"related":[]}"# + "\n")
+        #expect(Self.api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[],"related":[],"everyday_names":[],"known_uses":[]}"# + "\n")
     }
 
     @Test func answersNamesSearchesAndItsMetadata() throws {

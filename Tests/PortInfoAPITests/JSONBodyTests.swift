@@ -17,7 +17,9 @@ import TestSupport
               "range": "dynamic",
               "status": "unassigned",
               "records": [],
-              "related": []
+              "related": [],
+              "everyday_names": [],
+              "known_uses": []
             }
 
             """
@@ -81,9 +83,7 @@ import TestSupport
         let store = try RegistryStore(path: folder.path("registry.db"))
         for format in [APIJSON.Format.compact, .pretty] {
             let query = format == .pretty ? "?pretty" : ""
-            let lookup = try store.lookup(port: 63)
-            #expect(APIJSON.portLookup(lookup, related: try store.relatedPorts(to: 63, records: lookup.records), format: format)
-                == api.get("/ports/63\(query)").body)
+            #expect(APIJSON.portReport(try store.report(port: 63), format: format) == api.get("/ports/63\(query)").body)
             #expect(APIJSON.serviceAnswer(name: "FTP", records: try store.records(named: "FTP"), format: format)
                 == api.get("/services/FTP\(query)").body)
             #expect(APIJSON.searchAnswer(query: "sun", results: try store.search(SearchQuery("sun")), format: format)

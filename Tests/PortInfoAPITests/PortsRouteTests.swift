@@ -17,7 +17,7 @@ import TestSupport
         }
         #expect(response.text == #"{"port":600,"range":"system","status":"assigned","records":["#
             + ipcserver("tcp") + "," + ipcserver("udp") + "],"
-            + #""related":[]}"# + "\n")
+            + #""related":[],"everyday_names":[],"known_uses":[]}"# + "\n")
     }
 
     @Test func aPortInsideARangeGetsTheRangesRecord() throws {
@@ -42,7 +42,7 @@ import TestSupport
         let zero = try #require(api.get("/ports/0").object)
         #expect(zero["status"] as? String == "reserved" && zero["range"] as? String == "system")
         #expect((zero["records"] as? [[String: Any]])?.first?["references"] as? [String] == ["RFC6335"])
-        #expect(api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[],"related":[]}"# + "\n")
+        #expect(api.get("/ports/65535").text == #"{"port":65535,"range":"dynamic","status":"unassigned","records":[],"related":[],"everyday_names":[],"known_uses":[]}"# + "\n")
         #expect(api.get("/ports/49151").object?["range"] as? String == "user")
     }
 
