@@ -4,11 +4,24 @@ public struct HTTPResponse: Sendable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// The status line, the fields and `Content-Length`, encoded once by `encodedHead()` for a
+    /// response an application sends again and again: the server then copies these bytes
+    /// instead of encoding the fields anew (it still adds `Date` and `Connection`).
+    public private(set) var head: [UInt8]?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
+    }
+
+    /// This response with its head encoded, to be kept and sent many times.
+    public func withEncodedHead() -> HTTPResponse {
+        var encoded = self
+        var bytes: [UInt8] = []
+        HTTPResponseWriter.writeHead(self, into: &bytes)
+        encoded.head = bytes
+        return encoded
     }
 
     /// The reason phrases this server writes; others are written as "Status".

@@ -6,17 +6,10 @@ import Glibc
 enum HTTPResponseWriter {
     static func write(_ response: HTTPResponse, headOnly: Bool, close: Bool, keepAliveHTTP10: Bool, dateField: String,
                       into output: inout [UInt8]) {
-        let status = response.status
-        output.append(contentsOf: "HTTP/1.1 \(status) \(HTTPResponse.reasonPhrase(status))\r\n".utf8)
-        for (name, value) in response.headers {
-            output.append(contentsOf: name.utf8)
-            output.append(contentsOf: ": ".utf8)
-            output.append(contentsOf: value.utf8)
-            output.append(contentsOf: "\r\n".utf8)
-        }
-        let hasBody = !(100..<200).contains(status) && status != 204 && status != 304
-        if hasBody {
-            output.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
+        if let head = response.head {
+            output.append(contentsOf: head)
+        } else {
+            writeHead(response, into: &output)
         }
         output.append(contentsOf: dateField.utf8)
         if close {
@@ -25,7 +18,26 @@ enum HTTPResponseWriter {
             output.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         output.append(contentsOf: "\r\n".utf8)
-        if hasBody && !headOnly { output.append(contentsOf: response.body) }
+        if hasBody(response.status) && !headOnly { output.append(contentsOf: response.body) }
+    }
+
+    /// The status line, the application's fields and `Content-Length`.
+    static func writeHead(_ response: HTTPResponse, into output: inout [UInt8]) {
+        let status = response.status
+        output.append(contentsOf: "HTTP/1.1 \(status) \(HTTPResponse.reasonPhrase(status))\r\n".utf8)
+        for (name, value) in response.headers {
+            output.append(contentsOf: name.utf8)
+            output.append(contentsOf: ": ".utf8)
+            output.append(contentsOf: value.utf8)
+            output.append(contentsOf: "\r\n".utf8)
+        }
+        if hasBody(status) {
+            output.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
+        }
+    }
+
+    private static func hasBody(_ status: Int) -> Bool {
+        !(100..<200).contains(status) && status != 204 && status != 304
     }
 
     /// The response for a request the server refused itself: problem+json (RFC 9457).

@@ -1,3 +1,4 @@
+import HTTPServer
 import Registry
 import Synchronization
 
@@ -31,8 +32,16 @@ final class PortAnswerCache: Sendable {
         }
     }
 
+    /// A body, and the whole response made of it for requests that nothing else decides (no
+    /// Origin, no If-None-Match, no local-host rules): the finishing stage's output, its head
+    /// encoded, sent again as it is, with only the Date patched in by the server.
+    private struct Entry {
+        var body: [UInt8]
+        var finished: HTTPResponse?
+    }
+
     private struct Contents {
-        var bodies: [Key: [UInt8]] = [:]
+        var entries: [Key: Entry] = [:]
         var bytes = 0
     }
 
@@ -44,7 +53,22 @@ final class PortAnswerCache: Sendable {
     }
 
     func body(for key: Key) -> [UInt8]? {
-        contents.withLock { $0.bodies[key] }
+        contents.withLock { $0.entries[key]?.body }
+    }
+
+    func finished(for key: Key) -> HTTPResponse? {
+        contents.withLock { $0.entries[key]?.finished }
+    }
+
+    /// Keeps `response`, finished from the body kept for `key`, beside it (if it is still kept).
+    func keepFinished(_ response: HTTPResponse, for key: Key) {
+        contents.withLock { contents in
+            guard contents.entries[key]?.finished == nil else { return }
+            let cost = response.head?.count ?? 0
+            guard contents.bytes + cost <= maximumBytes, contents.entries[key] != nil else { return }
+            contents.entries[key]!.finished = response
+            contents.bytes += cost
+        }
     }
 
     func keep(_ body: [UInt8], for key: Key) {
@@ -53,13 +77,13 @@ final class PortAnswerCache: Sendable {
         // Freeing a full cache's bodies takes milliseconds: they are returned, to be freed once
         // the lock is let go.
         _ = contents.withLock { contents -> Contents? in
-            guard contents.bodies[key] == nil else { return nil }
+            guard contents.entries[key] == nil else { return nil }
             var emptied: Contents?
             if contents.bytes + cost > maximumBytes {
                 emptied = contents
                 contents = Contents()
             }
-            contents.bodies[key] = body
+            contents.entries[key] = Entry(body: body)
             contents.bytes += cost
             return emptied
         }

@@ -171,6 +171,10 @@ public final class PortInfoAPI: Sendable {
     /// `representation` are the slow answer's, should it fail or find the queue full.
     private enum Reply {
         case ready(Answer)
+        /// A cached `/ports` answer, finished before: sent as it is.
+        case finished(HTTPResponse)
+        /// A cached `/ports` answer to finish, and to keep finished for the next like request.
+        case readyToKeep(Answer, PortAnswerCache.Key)
         case slow(context: Answer.Context, representation: Representation, work: @Sendable () throws(Problem) -> Answer)
     }
 
@@ -184,6 +188,13 @@ public final class PortInfoAPI: Sendable {
         switch reply(to: request, route: route, generation: generation) {
         case let .ready(answer):
             return finishing.finish(answer, to: request, route: template, generation: generation, started: started)
+        case let .finished(response):
+            metrics.requestAnswered(route: template, method: request.method, status: response.status, duration: ContinuousClock.now - started)
+            return response
+        case let .readyToKeep(answer, key):
+            let response = finishing.finish(answer, to: request, route: template, generation: generation, started: started).withEncodedHead()
+            generation.portAnswers.keepFinished(response, for: key)
+            return response
         case let .slow(context, representation, work):
             let queued = queries.submit { [self] in
                 let answer: Answer
@@ -342,7 +353,13 @@ public final class PortInfoAPI: Sendable {
         let key = PortAnswerCache.Key(port: port, transport: transport, representation: representation)
         let caching = Answer.Caching.registry(representation, sharedCaches: sharedCaches)
         if let cached = generation.portAnswers.body(for: key) {
-            return .ready(.registry(cached, representation, caching: caching, context: context))
+            // With no local-host rules, no Origin and no If-None-Match, nothing but the key decides
+            // the response: the same bytes each time.
+            guard localHost == nil, request.headers["Origin"] == nil, request.headers["If-None-Match"] == nil else {
+                return .ready(.registry(cached, representation, caching: caching, context: context))
+            }
+            if let finished = generation.portAnswers.finished(for: key) { return .finished(finished) }
+            return .readyToKeep(.registry(cached, representation, caching: caching, context: context), key)
         }
         return .slow(context: context, representation: representation) { [self, context] () throws(Problem) in
             let report = try fromRegistry(generation) { try $0.report(port: port, transport: transport) }

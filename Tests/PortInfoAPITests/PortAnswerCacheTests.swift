@@ -1,6 +1,8 @@
+import HTTPServer
 @testable import PortInfoAPI
 import Registry
 import Testing
+import TestSupport
 
 @Suite struct PortAnswerCacheTests {
     @Test func everyPortTransportAndFormatHasItsOwnKey() {
@@ -33,5 +35,32 @@ import Testing
         let key = PortAnswerCache.Key(port: 1, transport: .tcp, representation: .json(.pretty))
         cache.keep([UInt8](repeating: 1, count: 100), for: key)
         #expect(cache.body(for: key) == nil)
+    }
+}
+
+@Suite struct FinishedPortResponseTests {
+    @Test func aPlainRequestForACachedPortGetsTheKeptResponseAndIsStillCounted() throws {
+        let (api, _) = try trapsAPI()
+        let first = api.get("/ports/600"), second = api.get("/ports/600"), third = api.get("/ports/600")
+        #expect(first.head == nil, "rendered: nothing kept yet")
+        let kept = try #require(second.head, "finished and kept on the first cached hit")
+        #expect(third.head == kept && third.body == first.body)
+        #expect(String(decoding: kept, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nETag: "))
+        #expect(third.headers.fields.map(\.name) == first.headers.fields.map(\.name))
+        let metrics = try PrometheusText(api.get("/metrics").text)
+        #expect(metrics.value("portinfo_http_requests_total", ["route": "/ports/{port}", "method": "GET", "status": "200"]) == 3)
+    }
+
+    @Test func requestsThatDecideMoreAreFinishedEachTime() throws {
+        let (api, _) = try trapsAPI(allowedOrigins: ["https://wiki.example.com"])
+        _ = api.get("/ports/600")
+        _ = api.get("/ports/600")
+        let tag = try #require(api.get("/ports/600").headers["ETag"])
+        let fromWiki = api.get("/ports/600", headers: [("Origin", "https://wiki.example.com")])
+        #expect(fromWiki.head == nil && fromWiki.headers["Access-Control-Allow-Origin"] == "https://wiki.example.com")
+        let revalidated = api.get("/ports/600", headers: [("If-None-Match", tag)])
+        #expect(revalidated.status == 304 && revalidated.head == nil)
+        let page = api.get("/ports/600", headers: [("Accept", "text/html")])
+        #expect(page.headers["Content-Type"] == "text/html; charset=utf-8")
     }
 }
