@@ -1,0 +1,57 @@
+@testable import PortInfoPages
+import Registry
+import Testing
+import TestSupport
+
+@Suite struct HTMLWriterTests {
+    @Test func dataIsTextEverywhereItGoes() {
+        var html = HTMLWriter()
+        html.element("p", ["title": #"a "quoted" <b> & 'x'"#], text: "u=<username> & p=<password>")
+        #expect(String(decoding: html.bytes, as: UTF8.self)
+            == #"<p title="a &quot;quoted&quot; &lt;b&gt; &amp; &#39;x&#39;">u=&lt;username&gt; &amp; p=&lt;password&gt;</p>"#)
+    }
+
+    @Test func pathSegmentsAreEncodedWhole() {
+        #expect(PathSegment.encoded("cl/1") == "cl%2F1")
+        #expect(PathSegment.encoded("whois++") == "whois%2B%2B")
+        #expect(PathSegment.encoded("sql*net") == "sql%2Anet")
+        #expect(PathSegment.encoded("ipcserver") == "ipcserver")
+    }
+
+    @Test func theStylesheetHashIsRFC4648Base64OfItsSHA256() {
+        #expect(Base64.encode(hex: "") == "")
+        #expect(Base64.encode(hex: "66") == "Zg==")
+        #expect(Base64.encode(hex: "666f6f62") == "Zm9vYg==")
+        #expect(Base64.encode(hex: "666f6f626172") == "Zm9vYmFy")
+        #expect(PageStyle.contentSecurityPolicy.contains("style-src 'sha256-"))
+    }
+}
+
+@Suite struct ServiceGroupTests {
+    func record(_ service: String, _ port: Int, _ transport: Record.Transport, _ description: String, assignee: String = "[A]") throws -> Record {
+        let row = try IANARow(CSVRecord(line: 2, fields: [service, "\(port)", transport.rawValue, description, assignee, assignee,
+                                                           "", "", "", "", "", ""]))
+        return Record(row, source: .iana)
+    }
+
+    @Test func transportsOfOneServiceMergeAndDifferingDetailsStayBesideIt() throws {
+        let groups = ServiceGroup.grouping([
+            try record("ftp", 21, .tcp, "File Transfer"), try record("ftp", 21, .udp, "File Transfer"),
+            try record("ftp", 21, .sctp, "FTP", assignee: "[B]"), try record("ftps", 990, .tcp, "FTP over TLS"),
+        ])
+        #expect(groups.map(\.name) == ["ftp", "ftps"])
+        #expect(groups[0].transportText == "TCP, UDP and SCTP")
+        #expect(groups[0].variants.map(\.transport) == [.sctp])
+        #expect(groups[1].transportText == "TCP" && groups[1].variants.isEmpty)
+    }
+
+    @Test func theOneLineAnswerNamesTheServiceItsDescriptionAndTransports() throws {
+        let groups = ServiceGroup.grouping([try record("ipcserver", 600, .tcp, "Sun IPC server"), try record("ipcserver", 600, .udp, "Sun IPC server")])
+        #expect(PortPage.answer(port: 600, status: .assigned, groups: groups)
+            == "Port 600 is assigned to ipcserver — Sun IPC server — for TCP and UDP.")
+        #expect(PortPage.answer(port: 65535, status: .unassigned, groups: [])
+            == "Port 65535 is in the dynamic range: IANA never assigns it to a service.")
+        #expect(PortPage.answer(port: 4, status: .unassigned, groups: []) == "Port 4 is not assigned to any service by IANA.")
+        #expect(PortPage.answer(port: 0, status: .reserved, groups: []) == "Port 0 is reserved by IANA: not assigned to any service.")
+    }
+}
