@@ -43,8 +43,9 @@ public struct SearchPage: Sendable {
             html.element("p", text: "No service name, description or note matches “\(query)”.")
             return
         }
+        // Offsets come from the query string, up to Int.max: compared so that nothing overflows.
         html.element("p", ["class": "muted"], text: "\(results.total) matching record\(results.total == 1 ? "" : "s"), best first"
-            + (offset > 0 ? ", from \(offset + 1)" : "") + ".")
+            + (offset > 0 && offset < results.total ? ", from \(offset + 1)" : "") + ".")
         let everydayNames = Dictionary(results.hits.compactMap { hit in hit.everydayName.map { (hit.record.service?.lowercased() ?? "", $0) } },
                                        uniquingKeysWith: { first, _ in first })
         html.element("ul", ["class": "results"]) { html in
@@ -72,7 +73,7 @@ public struct SearchPage: Sendable {
                 }
             }
         }
-        if offset + limit < results.total {
+        if results.total - offset > limit {
             html.element("p") { html in
                 html.link("/search?q=\(PathSegment.encoded(query))&offset=\(offset + limit)&limit=\(limit)", text: "More results →")
             }

@@ -98,6 +98,15 @@ import TestSupport
         #expect(api.get("/?q=" + String(repeating: "a ", count: 9)).status == 400)
     }
 
+    @Test func aSearchPageTakesEveryOffsetTheAPIDoes() throws {
+        let (api, _) = try trapsAPI()
+        for offset in ["0", "1", "9223372036854775806", "9223372036854775807"] {
+            let page = api.get("/search?q=ftp&format=html&limit=100&offset=\(offset)")
+            #expect(page.status == 200, "offset \(offset)")
+        }
+        #expect(api.get("/search?q=f&format=html&limit=1").text.contains("More results"))
+    }
+
     @Test func theWidgetIsTheRepositorysFileWithATag() throws {
         let (api, _) = try trapsAPI()
         let widget = api.get("/widget.js")
