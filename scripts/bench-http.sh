@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # HTTP speed of `portinfo serve`, against nginx in the same run, on loopback:
-#  - wrk (keep-alive, 50 connections, 10 s) on GET /ports/600, and on nginx (one worker) serving a
-#    file with the same bytes and similar headers: req/s, p50 and p99 of each, and the ratio
-#    (target: >= 1.0x nginx's throughput, p99 no worse);
+#  - wrk (keep-alive, 50 and 1,000 connections, 10 s each) on GET /ports/600, and on nginx (one
+#    worker) serving a file with the same bytes and similar headers: req/s, p50 and p99 of each,
+#    and the ratios (targets: >= 1.0x nginx's throughput, p99 <= 1.2x nginx's);
+#  - open loop at a fixed rate (BENCH_RATE, default 5,000 req/s; target p99 < 1 ms) and the spread
+#    of requests per connection in a closed-loop run (fairness), with Benchmarks/LoadGenerator;
 #  - req/s of GET /search?q=sql;
 #  - resident memory after those requests, and with 1,000 idle keep-alive connections (target < 30 MB);
 #  - time from process start to the first 200 with a seeded database (target < 50 ms).
@@ -16,7 +18,6 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
     apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx-light >/dev/null
 fi
 duration=${BENCH_DURATION:-10s}
-connections=50
 portinfo_port=18080
 nginx_port=18081
 
@@ -58,7 +59,8 @@ starts=()
 for _ in 1 2 3 4 5; do starts+=("$(start_time_ms)"); done
 start_median=$(median "${starts[@]}")
 
-"$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port "$portinfo_port" --access-log off >/dev/null &
+# One client address opens all 1,000 connections: lift the per-client cap (256 by default).
+"$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port "$portinfo_port" --access-log off --max-connections-per-client 4096 >/dev/null &
 server_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$portinfo_port/healthz" && break; sleep 0.05; done
 
@@ -94,19 +96,52 @@ curl -sI "http://127.0.0.1:$portinfo_port/ports/600" | sed 's/^/  /'
 curl -sI "http://127.0.0.1:$nginx_port/ports/600" | sed 's/^/  /'
 
 # wrk's summary -> "requests_per_second p50_ms p99_ms"
-measure() {
-    wrk -t2 -c"$connections" -d"$duration" --latency "$1" | awk '
+measure() { # measure URL CONNECTIONS
+    wrk -t2 -c"$2" -d"$duration" --latency "$1" | awk '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
         END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
 }
-read -r nginx_rps nginx_p50 nginx_p99 < <(measure "http://127.0.0.1:$nginx_port/ports/600")
-read -r portinfo_rps portinfo_p50 portinfo_p99 < <(measure "http://127.0.0.1:$portinfo_port/ports/600")
-read -r search_rps _ _ < <(measure "http://127.0.0.1:$portinfo_port/search?q=sql")
+# The load generator (Benchmarks/LoadGenerator, built with the release binary): open loop at a
+# fixed rate, and per-connection counts. load PORT ARGS... -> its key=value lines.
+loadgen=$(dirname "$binary")/LoadGenerator
+[ -x "$loadgen" ] || (swift build -c release --product LoadGenerator >/dev/null)
+load() { local port=$1; shift; "$loadgen" --port "$port" --duration "${duration%s}" "$@"; }
+value() { sed -n "s/.*[ ^]$1=\([0-9.]*\).*/\1/p" | head -1; }
+
+printf '%-38s %10s %9s %9s\n' "" "req/s" "p50 ms" "p99 ms"
+declare -A rps p99
+for c in 50 1000; do
+    read -r nrps np50 np99 < <(measure "http://127.0.0.1:$nginx_port/ports/600" "$c")
+    read -r prps pp50 pp99 < <(measure "http://127.0.0.1:$portinfo_port/ports/600" "$c")
+    printf '%-38s %10s %9s %9s\n' "nginx (1 worker) /ports/600, $c conns" "$nrps" "$np50" "$np99"
+    printf '%-38s %10s %9s %9s\n' "portinfo /ports/600, $c conns" "$prps" "$pp50" "$pp99"
+    awk -v p="$prps" -v n="$nrps" -v pp="$pp99" -v np="$np99" -v c="$c" 'BEGIN {
+        printf "  %d connections: throughput %.2fx nginx (target >= 1.0), p99 %.2fx nginx'\''s (target <= 1.2)\n", c, p / n, pp / np }'
+done
+read -r search_rps _ _ < <(measure "http://127.0.0.1:$portinfo_port/search?q=sql" 50)
+printf '%-38s %10s\n' "portinfo /search?q=sql, 50 conns" "$search_rps"
 rss_after_load=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
 
+# Open loop at a fixed moderate rate: latency from when each request was due.
+rate=${BENCH_RATE:-5000}
+for target in "nginx $nginx_port" "portinfo $portinfo_port"; do
+    set -- $target
+    out=$(load "$2" --rate "$rate" --connections 50 --threads 2 | grep '^latency_ms')
+    echo "$1 open loop at $rate req/s, 50 conns: p50 $(echo "$out" | value p50) ms, p99 $(echo "$out" | value p99) ms," \
+        "p99.9 $(echo "$out" | value p999) ms$( [ "$1" = portinfo ] && echo " (target: p99 < 1 ms)")"
+done
+# Fairness: closed loop, how evenly the connections were served (requests per connection).
+for target in "nginx $nginx_port" "portinfo $portinfo_port"; do
+    set -- $target
+    out=$(load "$2" --connections 50 --threads 2 | grep '^per_connection')
+    min=$(echo "$out" | value min) med=$(echo "$out" | value median) max=$(echo "$out" | value max)
+    awk -v n="$1" -v a="$min" -v m="$med" -v b="$max" 'BEGIN {
+        printf "%s fairness, 50 conns closed loop: requests per connection min %d, median %d, max %d (min/max %.2f)\n", n, a, m, b, a / b }'
+done
+
 # 1,000 idle keep-alive connections, each having made one request.
-rss_idle=$(python3 - "$portinfo_port" "$server_pid" <<'EOF'
+rss_idle=$(python3 - "$portinfo_port" "$server_pid" <<'PY'
 import socket, sys
 port, pid = int(sys.argv[1]), sys.argv[2]
 sockets = []
@@ -118,15 +153,7 @@ for _ in range(1000):
 print(next(line.split()[1] for line in open(f"/proc/{pid}/status") if line.startswith("VmRSS")))
 for s in sockets:
     s.close()
-EOF
+PY
 )
-
-echo
-printf '%-28s %12s %10s %10s\n' "" "req/s" "p50 ms" "p99 ms"
-printf '%-28s %12s %10s %10s\n' "nginx (1 worker) /ports/600" "$nginx_rps" "$nginx_p50" "$nginx_p99"
-printf '%-28s %12s %10s %10s\n' "portinfo /ports/600" "$portinfo_rps" "$portinfo_p50" "$portinfo_p99"
-printf '%-28s %12s\n' "portinfo /search?q=sql" "$search_rps"
-awk -v p="$portinfo_rps" -v n="$nginx_rps" -v pp="$portinfo_p99" -v np="$nginx_p99" 'BEGIN {
-    printf "throughput ratio portinfo/nginx: %.2f (target >= 1.0); p99 %s nginx'\''s\n", p / n, (pp <= np ? "no worse than" : "worse than") }'
 echo "resident memory after the load above: $((rss_after_load / 1024)) MB; with 1,000 idle keep-alive connections: $((rss_idle / 1024)) MB (target < 30 MB)"
 echo "start to first 200: median ${start_median} ms of 5 (${starts[*]}) (target < 50 ms)"
