@@ -113,6 +113,7 @@ cleanup() {
     local c
     for c in "${CONTAINERS[@]}"; do podman rm -f -t 0 "$c" >/dev/null 2>&1 || true; done
     for c in "${MOUNTED_IMAGES[@]}"; do podman image unmount "$c" >/dev/null 2>&1 || true; done
+    rm -rf --one-file-system "$W/start-root"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
