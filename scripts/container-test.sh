@@ -303,10 +303,10 @@ EOF
 }
 
 # check_image IMAGE: run every check, print PASS/FAIL lines; sets FAILED (count) and FAILED_CHECKS,
-# SIZE_MB, START_MS, START_CPU_MS, FIRST_200_S, STOP_S.
+# SIZE_MB, START_MS (START_NOTE when over the target), START_CPU_MS, FIRST_200_S, STOP_S.
 check_image() {
     local image=$1 port cid s out code size pid root interp libs expected actual i running
-    FAILED=0; FAILED_CHECKS=(); SIZE_MB=?; START_MS=?; START_CPU_MS=?; FIRST_200_S=?; STOP_S=?
+    FAILED=0; FAILED_CHECKS=(); SIZE_MB=?; START_MS=?; START_NOTE=; START_CPU_MS=?; FIRST_200_S=?; STOP_S=?
     pass() { echo "   PASS  $*"; }
     fail() { echo "   FAIL  $*"; FAILED=$((FAILED + 1)); FAILED_CHECKS+=("$1"); }
 
@@ -373,7 +373,9 @@ check_image() {
     if out=$(start_to_first_200_ms "$W/start-root" "$(free_port)" 2>&1); then
         START_MS=$(sed -n 1p <<<"$out" | tr ' ' '\n' | sort -n | sed -n 3p)
         START_CPU_MS=$(sed -n 2p <<<"$out" | tr ' ' '\n' | sort -n | sed -n 3p)
-        pass "process start to first 200 (the image's files, chroot, uid 10001): median $START_MS ms of 5 ($(sed -n 1p <<<"$out")) (target < $FIRST_200_TARGET_MS ms); CPU, start to stop: median $START_CPU_MS ms ($(sed -n 2p <<<"$out"))"
+        awk -v t="$START_MS" -v l="$FIRST_200_TARGET_MS" 'BEGIN { exit !(t >= l) }' \
+            && START_NOTE=", OVER THE TARGET at load average $(cut -d' ' -f1-3 /proc/loadavg)"
+        pass "process start to first 200 (the image's files, chroot, uid 10001): median $START_MS ms of 5 ($(sed -n 1p <<<"$out")) (target < $FIRST_200_TARGET_MS ms$START_NOTE); CPU, start to stop: median $START_CPU_MS ms ($(sed -n 2p <<<"$out"))"
     else
         fail start "the binary does not serve from the image's files alone (chroot, uid 10001): $out"
     fi
@@ -450,7 +452,7 @@ check_image() {
 step "checks: $TAG"
 check_image "$TAG"
 GOOD_FAILED=$FAILED; GOOD_FAILED_CHECKS=("${FAILED_CHECKS[@]}")
-GOOD_SIZE=$SIZE_MB; GOOD_START=$START_MS; GOOD_START_CPU=$START_CPU_MS; GOOD_FIRST_200=$FIRST_200_S; GOOD_STOP=$STOP_S
+GOOD_SIZE=$SIZE_MB; GOOD_START=$START_MS; GOOD_START_NOTE=$START_NOTE; GOOD_START_CPU=$START_CPU_MS; GOOD_FIRST_200=$FIRST_200_S; GOOD_STOP=$STOP_S
 
 # check_owner_names: socket owners are named from the image's /etc/passwd, which lists only
 # portinfo, so a socket of uid 0 shows as "0", never as a name the image made up; with the host's
@@ -543,7 +545,7 @@ podman image prune -f >/dev/null 2>&1 || true
 step "summary"
 echo "   image            $TAG ($VERSION, IANA registry of $REGISTRY_DATE)"
 echo "   image size       $GOOD_SIZE MB (at most $SIZE_LIMIT_MB MB)"
-echo "   start to 200     $GOOD_START ms from process start, median of 5 (target < $FIRST_200_TARGET_MS ms; $GOOD_START_CPU ms CPU)"
+echo "   start to 200     $GOOD_START ms from process start, median of 5 (target < $FIRST_200_TARGET_MS ms$GOOD_START_NOTE; $GOOD_START_CPU ms CPU)"
 echo "   run to first 200 ${GOOD_FIRST_200}s from podman run (the container runtime's start included)"
 echo "   SIGTERM to exit  ${GOOD_STOP}s"
 echo "   owners' names    $OWNERS_FAILED failed checks${OWNERS_FAILED_CHECKS[*]:+: ${OWNERS_FAILED_CHECKS[*]}}"
