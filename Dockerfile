@@ -1,5 +1,7 @@
-# portinfo: the HTTP service in a small non-root image, with the IANA registry seeded at build time:
-# by default the snapshot built into the binary, so the build needs no network.
+# portinfo: the HTTP service in a non-root image FROM scratch, with the IANA registry seeded at build
+# time: by default the snapshot built into the binary, so the build needs no network. The image holds
+# the binary, exactly the shared libraries it links (resolved by ldd at build time), passwd and group
+# entries for uid 10001 and the database: no shell, no package manager, nothing else.
 #
 #   docker build -t portinfo .                     # the built-in snapshot (iana/), offline
 #   docker build -t portinfo --build-arg IANA_CSV=https://www.iana.org/assignments/service-names-port-numbers/service-names-port-numbers.csv .
@@ -32,7 +34,20 @@ WORKDIR /src
 COPY Package.* ./
 RUN swift package resolve
 COPY . .
-RUN swift build -c release --static-swift-stdlib --product portinfo \
+# Link flags that keep the image small (measured on the stripped binary and what it needs beside it):
+# - libstdc++ and libgcc linked in statically: the Swift runtime uses 70 KB of libstdc++, whose shared
+#   library is 2.2 MB (libgcc_s 0.1 MB). The Swift runtime's link arguments ask for -lstdc++; a
+#   folder holding only libstdc++.a, searched first, makes that the static one.
+# - lld with packed relative relocations (DT_RELR, glibc 2.36): 41,000 relocations of 24 bytes
+#   become 8 KB, 1 MB less.
+# - no dynamic symbol table for the executable's own symbols (the Swift runtime's link arguments
+#   export them; nothing here looks them up): 0.3 MB.
+RUN mkdir /tmp/static-libstdc++ \
+    && ln -s "$(clang -print-file-name=libstdc++.a)" /tmp/static-libstdc++/libstdc++.a \
+    && swift build -c release --static-swift-stdlib --product portinfo \
+        -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs \
+        -Xlinker -L/tmp/static-libstdc++ -Xswiftc -Xclang-linker -Xswiftc -static-libgcc \
+        -Xlinker --no-export-dynamic \
     && install -D -m 0755 .build/release/portinfo /out/portinfo \
     && strip /out/portinfo \
     && /out/portinfo --version
@@ -64,20 +79,33 @@ RUN set -eu; mkdir -p /var/lib/portinfo; \
     chmod 0755 /var/lib/portinfo && chmod 0444 /var/lib/portinfo/registry.db; \
     /out/portinfo lookup 600 --db /var/lib/portinfo/registry.db
 
-# ---- runtime: Debian slim, libsqlite3, the binary and the database; nothing to compile with, no curl ----
-FROM debian:bookworm-slim
-# ldd of the binary: libsqlite3.so.0 beside libc, libm, libstdc++ and libgcc_s (already in the base).
-RUN apt-get update \
-    && apt-get install -y --no-install-recommends libsqlite3-0 \
-    && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log \
-    && groupadd --gid 10001 portinfo \
-    && useradd --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
-        --shell /usr/sbin/nologin portinfo
+# ---- rootfs: the image's files but the database, laid out as the final stage gets them ----
+FROM builder AS rootfs
+# The loader and every library ldd resolves, each at the path ldd names (a copy of the file, not
+# the symlink); then that loader must find every library in that root alone. (Not the binary
+# itself: without a /proc, which no build step has, the Swift runtime does not see its arguments.)
+RUN set -eu; R=/rootfs; \
+    install -D -m 0755 /out/portinfo "$R/usr/local/bin/portinfo"; \
+    loader=$(ldd /out/portinfo | awk '$1 ~ /^\// { print $1 }'); \
+    for lib in $(ldd /out/portinfo | awk '$2 == "=>" { print $3 }') "$loader"; do \
+        [ -f "$lib" ] || { ldd /out/portinfo >&2; echo "ldd: a library of /out/portinfo is not found" >&2; exit 1; }; \
+        mkdir -p "$R$(dirname "$lib")"; cp -L "$lib" "$R$lib"; \
+    done; \
+    mkdir -p "$R/etc" "$R/var/lib/portinfo"; \
+    echo 'portinfo:x:10001:10001:portinfo:/nonexistent:/sbin/nologin' > "$R/etc/passwd"; \
+    echo 'portinfo:x:10001:' > "$R/etc/group"; \
+    chmod 0644 "$R/etc/passwd" "$R/etc/group"; chmod 0755 "$R/var/lib/portinfo"; \
+    find "$R" -type f -printf '%10s %p\n'; \
+    chroot "$R" "$loader" --list /usr/local/bin/portinfo
+
+# ---- runtime: the files above and the database; nothing to compile with, no shell, no curl ----
+FROM scratch
 # Owned by root and read-only to the service user: it opens the database read-only and writes nothing,
-# so the container runs with --read-only --cap-drop ALL.
-COPY --from=builder /out/portinfo /usr/local/bin/portinfo
+# so the container runs with --read-only --cap-drop ALL. Host users' names come from /etc/passwd,
+# which lists only portinfo: other uids show as numbers unless the host's is mounted over it.
+COPY --from=rootfs /rootfs/ /
 COPY --from=seed /var/lib/portinfo/registry.db /var/lib/portinfo/registry.db
-ENV PORTINFO_DB=/var/lib/portinfo/registry.db
+ENV PATH=/usr/local/bin PORTINFO_DB=/var/lib/portinfo/registry.db
 USER 10001:10001
 EXPOSE 8080
 STOPSIGNAL SIGTERM
