@@ -1,16 +1,16 @@
 import Glibc
 
 /// The process holding a socket.
-struct SocketOwner: Equatable {
-    let pid: Int
-    let process: String
+package struct SocketOwner: Equatable {
+    package let pid: Int
+    package let process: String
 }
 
 /// Which process holds each socket, found in one pass over `/proc/<pid>/fd/*`, whose links read
 /// `socket:[INODE]` for sockets. Only the inodes asked for are kept, and the pass stops once all
 /// are found. Whatever cannot be read is skipped, as the owner not being visible: another user's
 /// process when not root (EACCES), one that exits mid-pass (ENOENT, ESRCH), or the like.
-enum SocketOwners {
+package enum SocketOwners {
     /// Long enough for `socket:[` and a 64-bit inode and `]`; a longer link is not a socket.
     static let linkBufferSize = 64
     static let socketLinkPrefix = Array("socket:[".utf8)
@@ -18,7 +18,7 @@ enum SocketOwners {
     /// The owner of each of `inodes` that a process visible under `procRoot` holds. Processes
     /// are searched by increasing pid, so a socket shared after fork(2) goes to the lowest pid
     /// (usually the parent that opened it). Each process's name is read once, from its `comm`.
-    static func find(_ inodes: Set<UInt64>, procRoot: String) -> [UInt64: SocketOwner] {
+    package static func find(_ inodes: Set<UInt64>, procRoot: String) -> [UInt64: SocketOwner] {
         guard !inodes.isEmpty else { return [:] }
         var wanted = inodes
         var pidOfInode: [UInt64: Int] = [:]
