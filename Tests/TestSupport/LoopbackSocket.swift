@@ -74,6 +74,13 @@ public final class LoopbackSocket {
         descriptor = -1
     }
 
+    /// The socket's inode, which /proc/net tables and sock_diag list it by; nil once closed.
+    public var inode: UInt64? {
+        var status = stat()
+        guard descriptor >= 0, fstat(descriptor, &status) == 0 else { return nil }
+        return UInt64(status.st_ino)
+    }
+
     public func isListed(in listeners: [Listener]) -> Listener? {
         listeners.first { $0.transport == transport && $0.family == family && $0.address == address && $0.port == port }
     }
