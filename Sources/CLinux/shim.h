@@ -2,6 +2,8 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+// statfs, which tells procfs apart (HostState's SocketOwners).
+#include <sys/vfs.h>
 // Netlink's socket diagnostics, which list sockets as `ss` does (HostState's SockDiagReader).
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>

@@ -16,7 +16,7 @@ public final class LoopbackSocket {
     public let transport: Listener.Transport
     public let family: Listener.Family
     public let port: Int
-    private var descriptor: Int32
+    public private(set) var descriptor: Int32
 
     public var address: String { family == .ipv4 ? "127.0.0.1" : "::1" }
 
