@@ -32,9 +32,11 @@ do {
     try report("sock_diag dump") { "\(try SockDiagReader().listeningSockets().count) sockets" }
     try report("/proc/net tables") { "\(try ProcNetTables(procRoot: "/proc").listeningSockets().sockets.count) sockets" }
     let inodes = Set(dumped.map(\.inode).filter { $0 != 0 })
-    report("owner scan of /proc/*/fd") { "\(SocketOwners.find(inodes, procRoot: "/proc").count) of \(inodes.count) owners found" }
+    report("owner scan of /proc/*/fd, every link read") { "\(SocketOwners(procRoot: "/proc").find(inodes).count) of \(inodes.count) owners found" }
+    let owners = SocketOwners(procRoot: "/proc")
+    report("owner scan again, processes remembered") { "\(owners.find(inodes).count) of \(inodes.count) owners found" }
     let reader = ListenerReader(sockDiag: SockDiagReader(), procRoot: "/proc", passwdPath: "/etc/passwd")
-    try report("whole reading (dump, owners, users, sorted Listeners)") {
+    try report("whole reading again (dump, owners remembered, users, sorted Listeners)") {
         let reading = try reader.read()
         return "\(reading.listeners.count) listeners from \(reading.source)"
     }
