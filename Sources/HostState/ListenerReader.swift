@@ -23,19 +23,19 @@ package struct ListenerReader: Sendable {
     let procRoot: String
     let passwdPath: String
     /// Remembers what it read of each process from one reading to the next.
-    let owners: SocketOwners
+    let socketOwners: SocketOwners
 
     package init(sockDiag: SockDiagReader?, procRoot: String, passwdPath: String) {
         self.sockDiag = sockDiag
         self.procRoot = procRoot
         self.passwdPath = passwdPath
-        owners = SocketOwners(procRoot: procRoot)
+        socketOwners = SocketOwners(procRoot: procRoot)
     }
 
     package func read() throws(HostStateError) -> Reading {
         let (sockets, malformed, source) = try listeningSockets()
         // Inode 0 is a socket no file refers to any more: no process can be found holding it.
-        let owners = owners.find(Set(sockets.lazy.map(\.inode).filter { $0 != 0 }))
+        let owners = socketOwners.find(Set(sockets.lazy.map(\.inode).filter { $0 != 0 }))
         let users = PasswdUsers(path: passwdPath)
         // Sorted on numbers before any text is made: comparing Listeners' strings would cost
         // more than reading a 10,000-socket table.
