@@ -45,9 +45,19 @@ package struct ListenerReader: Sendable {
             if a.local.address != b.local.address { return a.local.address < b.local.address }
             return owners[a.inode]?.pid ?? Int.max < owners[b.inode]?.pid ?? Int.max
         }
+        // A host has few addresses and many sockets on each: each address's text is made once.
+        var addressTexts: [AddressKey: String] = [:]
         let listeners = sorted.map { socket in
             let owner = owners[socket.inode]
-            return Listener(transport: socket.transport, family: socket.local.family, address: socket.local.addressText,
+            let key = AddressKey(family: socket.local.family, address: socket.local.address)
+            let address: String
+            if let known = addressTexts[key] {
+                address = known
+            } else {
+                address = socket.local.addressText
+                addressTexts[key] = address
+            }
+            return Listener(transport: socket.transport, family: socket.local.family, address: address,
                             port: socket.local.port, pid: owner?.pid, process: owner?.process,
                             user: users.user(uid: socket.uid))
         }
@@ -66,6 +76,11 @@ package struct ListenerReader: Sendable {
         }
         let (sockets, malformed) = try ProcNetTables(procRoot: procRoot).listeningSockets()
         return (sockets, malformed, .procNet(sockDiagFailure: failure))
+    }
+
+    private struct AddressKey: Hashable {
+        let family: Listener.Family
+        let address: UInt128
     }
 
     /// Transport (tcp first), then port, then family (ipv4 first), in one number.
