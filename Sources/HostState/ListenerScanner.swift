@@ -29,11 +29,12 @@ public final class ListenerScanner: Sendable {
     /// Scans the /proc tree at `procRoot` and names socket owners through the passwd file at
     /// `passwdPath`. With the host's `/proc` the sockets come from the kernel's sock_diag over
     /// netlink, and from the /proc/net tables where netlink is refused; a tree of a test's own is
-    /// read from its tables. What a scan read of each process's descriptors is remembered for the
-    /// next while the process's count of them stays the same (SocketOwners). `now` is the clock that
-    /// ages results and times scans; `scanTook`, when given, hears how long each scan took, and
-    /// `skippedLines` the table lines each scan that left any out could not read (how many, and
-    /// the first: for a counter and a log line). Both are called by the caller that ran the scan.
+    /// read from its tables. What a scan read of each process's descriptors is remembered for
+    /// the next while the process's count of them stays the same (SocketOwners). `now` is the
+    /// clock that ages results and times scans; `scanTook`, when given, hears how long each scan
+    /// took, and `skippedLines` the table lines each scan that left any out could not read (how
+    /// many, and the first: for a counter and a log line). Both are called by the caller that ran
+    /// the scan.
     public convenience init(
         procRoot: String = "/proc",
         passwdPath: String = "/etc/passwd",
