@@ -20,7 +20,7 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        // Linux interfaces Glibc's module leaves out (epoll).
+        // Linux interfaces Glibc's module leaves out (epoll, netlink's socket diagnostics).
         .systemLibrary(name: "CLinux"),
         // Turn migrations/*.sql and openapi.yaml into Swift source at build time, so the binary carries them.
         .executableTarget(name: "FileEmbedder"),
@@ -41,7 +41,7 @@ let package = Package(
             name: "HTTPServer",
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "HostState"),
+        .target(name: "HostState", dependencies: ["CLinux"]),
         // HTML pages: renders the registry's answers for browsers; knows no sockets.
         .target(name: "PortInfoPages", dependencies: ["Registry"], plugins: ["EmbedWidget"]),
         .target(
@@ -74,6 +74,11 @@ let package = Package(
             name: "RegistryBench",
             dependencies: ["Registry"],
             path: "Benchmarks/RegistryBench"
+        ),
+        .executableTarget(
+            name: "ListenerBench",
+            dependencies: ["HostState"],
+            path: "Benchmarks/ListenerBench"
         ),
         .executableTarget(
             name: "LoadGenerator",

@@ -10,7 +10,7 @@
 
 /// A table as a parser read it: its sockets, and the lines it left out.
 struct TableReading: Equatable {
-    var sockets: [ProcNetSocket] = []
+    var sockets: [ListeningSocket] = []
     var malformedCount = 0
     var firstMalformed: (line: Int, reason: String)?
 
@@ -20,7 +20,7 @@ struct TableReading: Equatable {
     }
 }
 
-typealias TableParser = ([UInt8], String, inout MalformedLines) -> [ProcNetSocket]
+typealias TableParser = ([UInt8], String, inout MalformedLines) -> [ListeningSocket]
 
 func read(_ table: [UInt8], _ parse: TableParser) -> TableReading {
     var malformed = MalformedLines()
@@ -43,7 +43,7 @@ func readLineByLine(_ table: [UInt8], _ parse: TableParser) -> TableReading {
 
 /// `endpoint` as the kernel writes it: the address in 32-bit words of host-order hex, a colon,
 /// the port in four hex digits.
-func kernelText(_ endpoint: ProcNetEndpoint) -> [UInt8] {
+func kernelText(_ endpoint: SocketEndpoint) -> [UInt8] {
     let words = endpoint.family == .ipv4 ? 1 : 4
     var text = ""
     for word in (0..<words).reversed() {
@@ -65,8 +65,8 @@ func check(_ reading: TableReading, of table: [UInt8], by parser: String) {
         invariant(local.family == .ipv6 || local.address >> 32 == 0, "\(parser): an IPv4 address wider than 32 bits: \(local)")
         invariant(!local.addressText.isEmpty, "\(parser): no text for \(local)")
         let text = kernelText(local)
-        invariant(ProcNetEndpoint(text) == local,
-                  "\(parser): \(local) written as \(String(decoding: text, as: UTF8.self)) reads as \(String(describing: ProcNetEndpoint(text)))")
+        invariant(SocketEndpoint(procNet: text) == local,
+                  "\(parser): \(local) written as \(String(decoding: text, as: UTF8.self)) reads as \(String(describing: SocketEndpoint(procNet: text)))")
     }
 }
 

@@ -24,7 +24,8 @@ declare -A target_sources=(
     [csv-reader]="Sources/Registry/CSVReader.swift Sources/Registry/ByteStream.swift Sources/Registry/SHA256.swift"
     [proc-net-parsers]="Sources/HostState/ProcNetTCPParser.swift Sources/HostState/ProcNetUDPParser.swift
         Sources/HostState/ProcNetEndpoint.swift Sources/HostState/ProcNetSocketTable.swift
-        Sources/HostState/ProcNetSocket.swift Sources/HostState/ASCIINumber.swift Sources/HostState/Listener.swift
+        Sources/HostState/SocketEndpoint.swift Sources/HostState/ListeningSocket.swift Sources/HostState/KernelSocketState.swift
+        Sources/HostState/ASCIINumber.swift Sources/HostState/Listener.swift
         Sources/HostState/IPAddressText.swift Sources/HostState/MalformedLines.swift"
     [percent-decoding]="Sources/PortInfoAPI/PercentDecoding.swift"
     [query-parameters]="Sources/PortInfoAPI/QueryParameters.swift Sources/PortInfoAPI/PercentDecoding.swift
@@ -33,7 +34,8 @@ declare -A target_sources=(
 targets=(http-request-parser csv-reader proc-net-parsers percent-decoding query-parameters)
 
 build_dir=.build-fuzz
-swift_flags=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld)
+# -package-name as SwiftPM gives it, for the sources' `package` declarations.
+swift_flags=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld -package-name portinfo)
 # Slower inputs than this are reported as hangs: every parser here must answer in microseconds.
 input_timeout_seconds=10
 

@@ -2,6 +2,12 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+// statfs, which tells procfs apart (HostState's SocketOwners).
+#include <sys/vfs.h>
+// Netlink's socket diagnostics, which list sockets as `ss` does (HostState's SockDiagReader).
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/inet_diag.h>
 
 // A GNU extension, declared only under _GNU_SOURCE: accept with SOCK_NONBLOCK | SOCK_CLOEXEC
 // in one call.

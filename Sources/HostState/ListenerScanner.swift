@@ -8,6 +8,8 @@ public final class ListenerScanner: Sendable {
     /// Short enough that a socket opened a moment ago soon shows; long enough that a burst of
     /// requests costs one scan.
     public static let defaultMaxAge: Duration = .seconds(1)
+    /// The host's own /proc, whose sockets sock_diag can tell.
+    static let hostProcRoot = "/proc"
 
     /// How long a scan's result is reused, measured from the scan's start; `.zero` scans afresh
     /// for every caller (apart from those that wait for a scan already running).
@@ -24,11 +26,15 @@ public final class ListenerScanner: Sendable {
         var waitingCallers = 0
     }
 
-    /// Scans the /proc tree at `procRoot` (`/proc` is the host's; tests give a tree of their own)
-    /// and names socket owners through the passwd file at `passwdPath`. `now` is the clock that
-    /// ages results and times scans; `scanTook`, when given, hears how long each scan took, and
-    /// `skippedLines` the table lines each scan that left any out could not read (how many, and
-    /// the first: for a counter and a log line). Both are called by the caller that ran the scan.
+    /// Scans the /proc tree at `procRoot` and names socket owners through the passwd file at
+    /// `passwdPath`. With the host's `/proc` the sockets come from the kernel's sock_diag over
+    /// netlink, and from the /proc/net tables where netlink is refused; a tree of a test's own is
+    /// read from its tables. What a scan read of each process's descriptors is remembered for
+    /// the next while the process's count of them stays the same (SocketOwners). `now` is the
+    /// clock that ages results and times scans; `scanTook`, when given, hears how long each scan
+    /// took, and `skippedLines` the table lines each scan that left any out could not read (how
+    /// many, and the first: for a counter and a log line). Both are called by the caller that ran
+    /// the scan.
     public convenience init(
         procRoot: String = "/proc",
         passwdPath: String = "/etc/passwd",
@@ -37,9 +43,12 @@ public final class ListenerScanner: Sendable {
         scanTook: (@Sendable (Duration) -> Void)? = nil,
         skippedLines: (@Sendable (MalformedLines) -> Void)? = nil
     ) {
-        let reader = ProcListenerReader(procRoot: procRoot, passwdPath: passwdPath)
-        self.init(maxAge: maxAge, now: now, scanTook: scanTook, skippedLines: skippedLines,
-                  scan: { () throws(HostStateError) in try reader.listeners() })
+        let reader = ListenerReader(sockDiag: procRoot == Self.hostProcRoot ? SockDiagReader() : nil,
+                                    procRoot: procRoot, passwdPath: passwdPath)
+        self.init(maxAge: maxAge, now: now, scanTook: scanTook, skippedLines: skippedLines, scan: { () throws(HostStateError) in
+            let reading = try reader.read()
+            return (reading.listeners, reading.malformed)
+        })
     }
 
     /// With any scan in place of reading /proc, for tests of the sharing and the reuse.
@@ -59,7 +68,8 @@ public final class ListenerScanner: Sendable {
     }
 
     /// The listening sockets, sorted by transport (tcp first), port, family (ipv4 first),
-    /// address and pid. Throws `HostStateError.unsupported` where there is no /proc/net.
+    /// address and pid. Throws `HostStateError.unsupported` where netlink is refused and there is
+    /// no /proc/net.
     public func listeners() throws(HostStateError) -> [Listener] {
         enum Role { case reuse([Listener]), wait(ScanInFlight), run(ScanInFlight) }
         let role = state.withLock { state -> Role in

@@ -5,8 +5,9 @@ import Glibc
 enum ProcFile {
     static let readChunkSize = 64 * 1024
 
-    static func contents(of path: String) throws(SystemCallError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// A relative `path` is taken from the folder `folder` (a descriptor), by default the working one.
+    static func contents(of path: String, relativeTo folder: Int32 = AT_FDCWD) throws(SystemCallError) -> [UInt8] {
+        let descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .last }
         defer { close(descriptor) }
         var contents: [UInt8] = []

@@ -33,11 +33,11 @@ enum ProcNetSocketTable {
             return state
         }
 
-        func localEndpoint() throws(ProcNetFormatError) -> ProcNetEndpoint {
+        func localEndpoint() throws(ProcNetFormatError) -> SocketEndpoint {
             try endpoint(ProcNetSocketTable.localAddressColumn)
         }
 
-        func remoteEndpoint() throws(ProcNetFormatError) -> ProcNetEndpoint {
+        func remoteEndpoint() throws(ProcNetFormatError) -> SocketEndpoint {
             try endpoint(ProcNetSocketTable.remoteAddressColumn)
         }
 
@@ -55,9 +55,9 @@ enum ProcNetSocketTable {
             ProcNetFormatError(line: line, reason: reason)
         }
 
-        private func endpoint(_ index: Int) throws(ProcNetFormatError) -> ProcNetEndpoint {
+        private func endpoint(_ index: Int) throws(ProcNetFormatError) -> SocketEndpoint {
             let text = column(index)
-            guard let endpoint = ProcNetEndpoint(text) else {
+            guard let endpoint = SocketEndpoint(procNet: text) else {
                 throw formatError("not an address:port in hex: \(ProcNetSocketTable.quoted(text))")
             }
             return endpoint

@@ -1,38 +1,104 @@
+import CLinux
 import Glibc
+import Synchronization
 
 /// The process holding a socket.
-struct SocketOwner: Equatable {
-    let pid: Int
-    let process: String
+package struct SocketOwner: Equatable {
+    package let pid: Int
+    package let process: String
 }
 
-/// Which process holds each socket, found in one pass over `/proc/<pid>/fd/*`, whose links read
-/// `socket:[INODE]` for sockets. Only the inodes asked for are kept, and the pass stops once all
-/// are found. Whatever cannot be read is skipped, as the owner not being visible: another user's
-/// process when not root (EACCES), one that exits mid-pass (ENOENT, ESRCH), or the like.
-enum SocketOwners {
-    /// Long enough for `socket:[` and a 64-bit inode and `]`; a longer link is not a socket.
-    static let linkBufferSize = 64
-    static let socketLinkPrefix = Array("socket:[".utf8)
+/// Which process holds each socket, from the links of `/proc/<pid>/fd/*` (DescriptorLinks).
+/// Processes are searched by increasing pid until every socket asked for is placed, so a socket
+/// shared after fork(2) goes to the lowest pid (usually the parent that opened it). Whatever
+/// cannot be read is skipped, as the owner not being visible: another user's process when not
+/// root (EACCES), one that exits mid-pass (ENOENT, ESRCH), or the like.
+///
+/// Reading every descriptor's link is most of a scan's cost, so where procfs tells how many
+/// descriptors a process has (the size of `/proc/<pid>/fd`, since Linux 6.2) the sockets found
+/// in each process are remembered for the next pass, and used again while the process's fd
+/// folder is the same (the same inode: not a new process under a reused pid) and holds as many
+/// descriptors: one stat per process instead of a link per descriptor. A socket the remembered
+/// processes cannot place (one opened as another was closed, the count unchanged) has them read
+/// afresh; one that still has no owner then is remembered as such, and costs nothing more.
+/// What this misses: a process that closes its copy of a socket some other process still holds,
+/// and opens as many descriptors as it closed, is still shown holding it until its count changes.
+package final class SocketOwners: Sendable {
+    /// statfs(2)'s f_type of procfs, whose fd folders' sizes count descriptors.
+    static let procSuperMagic = 0x9FA0
 
-    /// The owner of each of `inodes` that a process visible under `procRoot` holds. Processes
-    /// are searched by increasing pid, so a socket shared after fork(2) goes to the lowest pid
-    /// (usually the parent that opened it). Each process's name is read once, from its `comm`.
-    static func find(_ inodes: Set<UInt64>, procRoot: String) -> [UInt64: SocketOwner] {
+    let procRoot: String
+    private let memory = Mutex(Memory())
+
+    private struct Memory {
+        var processes: [Int: RememberedProcess] = [:]
+        /// Sockets that no process could be found holding when every process was read afresh.
+        var unplaced: Set<UInt64> = []
+    }
+
+    /// A process's sockets as its fd folder listed them, and what the folder was then.
+    private struct RememberedProcess {
+        let folder: FolderState
+        let socketInodes: [UInt64]
+    }
+
+    private struct FolderState: Equatable {
+        let inode: UInt64
+        let descriptors: Int
+    }
+
+    package init(procRoot: String) {
+        self.procRoot = procRoot
+    }
+
+    /// The owner of each of `inodes` that a process visible under `procRoot` holds; each
+    /// process's name is read from its `comm`.
+    package func find(_ inodes: Set<UInt64>) -> [UInt64: SocketOwner] {
         guard !inodes.isEmpty else { return [:] }
-        var wanted = inodes
-        var pidOfInode: [UInt64: Int] = [:]
-        for pid in processIDs(procRoot: procRoot) {
-            guard !wanted.isEmpty else { break }
-            forEachSocketInode(ofProcess: pid, procRoot: procRoot) { inode in
-                if wanted.remove(inode) != nil { pidOfInode[inode] = pid }
-                return !wanted.isEmpty
+        let root = open(procRoot, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard root >= 0 else { return [:] }
+        defer { close(root) }
+        let remembers = Self.sizesCountDescriptors(root)
+        let pids = Self.processIDs(root)
+        var placing = Placing(inodes)
+        let links = DescriptorLinks()
+        memory.withLock { memory in
+            var reused: [Int] = []
+            for pid in pids where !placing.isDone {
+                guard remembers else {
+                    if let sockets = Self.socketInodes(ofProcess: pid, root: root, count: nil, links: links) { placing.offer(sockets, from: pid) }
+                    continue
+                }
+                guard let folder = Self.folderState(ofProcess: pid, root: root), folder.descriptors > 0 else {
+                    memory.processes[pid] = nil // gone, not visible, or a kernel thread's: none
+                    continue
+                }
+                if let known = memory.processes[pid], known.folder == folder {
+                    reused.append(pid)
+                    placing.offer(known.socketInodes, from: pid)
+                } else if let sockets = Self.socketInodes(ofProcess: pid, root: root, count: folder.descriptors, links: links) {
+                    memory.processes[pid] = RememberedProcess(folder: folder, socketInodes: sockets)
+                    placing.offer(sockets, from: pid)
+                }
             }
+            let alive = Set(pids)
+            memory.processes = memory.processes.filter { alive.contains($0.key) }
+            if !placing.isDone, !reused.isEmpty, !placing.unplaced.isSubset(of: memory.unplaced) {
+                // Offered after every other process: any of those holding these would have placed them.
+                for pid in reused where !placing.isDone {
+                    guard let folder = Self.folderState(ofProcess: pid, root: root),
+                          let sockets = Self.socketInodes(ofProcess: pid, root: root, count: folder.descriptors, links: links)
+                    else { continue }
+                    memory.processes[pid] = RememberedProcess(folder: folder, socketInodes: sockets)
+                    placing.offer(sockets, from: pid)
+                }
+            }
+            memory.unplaced = placing.unplaced
         }
         var nameOfPid: [Int: String?] = [:]
         var owners: [UInt64: SocketOwner] = [:]
-        for (inode, pid) in pidOfInode {
-            let name = nameOfPid[pid] ?? processName(pid: pid, procRoot: procRoot)
+        for (inode, pid) in placing.pidOfInode where pid != Placing.none {
+            let name = nameOfPid[pid] ?? Self.processName(pid: pid, root: root)
             nameOfPid[pid] = name
             // No name means the process has gone since its fds were read: not visible after all.
             if let name { owners[inode] = SocketOwner(pid: pid, process: name) }
@@ -40,51 +106,68 @@ enum SocketOwners {
         return owners
     }
 
-    /// The numeric entries of `procRoot`, in increasing order; none when it cannot be listed.
-    private static func processIDs(procRoot: String) -> [Int] {
-        guard let directory = opendir(procRoot) else { return [] }
-        defer { closedir(directory) }
-        var pids: [Int] = []
-        while let entry = readdir(directory) {
-            let pid = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                ASCIINumber.decimal(name.prefix { $0 != 0 }, as: UInt32.self)
+    /// The sockets asked for, each with the first pid offered holding it.
+    private struct Placing {
+        static let none = 0
+        private(set) var pidOfInode: [UInt64: Int]
+        private var left: Int
+
+        init(_ inodes: Set<UInt64>) {
+            pidOfInode = Dictionary(uniqueKeysWithValues: inodes.lazy.map { ($0, Self.none) })
+            left = inodes.count
+        }
+
+        var isDone: Bool { left == 0 }
+
+        var unplaced: Set<UInt64> {
+            isDone ? [] : Set(pidOfInode.lazy.filter { $0.value == Self.none }.map(\.key))
+        }
+
+        mutating func offer(_ socketInodes: [UInt64], from pid: Int) {
+            for inode in socketInodes {
+                guard let index = pidOfInode.index(forKey: inode), pidOfInode.values[index] == Self.none else { continue }
+                pidOfInode.values[index] = pid
+                left -= 1
             }
-            if let pid { pids.append(Int(pid)) }
+        }
+    }
+
+    /// Whether the fd folders under `root` tell in their size how many descriptors they hold:
+    /// procfs since Linux 6.2, where this process's own is never empty (`root` is open in it).
+    /// A tree of a test's own, or an older kernel, has its folders listed every time.
+    private static func sizesCountDescriptors(_ root: Int32) -> Bool {
+        var fileSystem = statfs(), status = stat()
+        return fstatfs(root, &fileSystem) == 0 && fileSystem.f_type == procSuperMagic
+            && fstatat(root, "self/fd", &status, 0) == 0 && status.st_size > 0
+    }
+
+    /// The numeric entries of the folder, in increasing order; none when it cannot be listed.
+    private static func processIDs(_ root: Int32) -> [Int] {
+        var pids: [Int] = []
+        DirectoryEntries.forEach(in: root) { name in
+            if let pid = ASCIINumber.decimal(name, as: UInt32.self) { pids.append(Int(pid)) }
+            return true
         }
         return pids.sorted()
     }
 
-    /// Calls `body` with the inode of each socket among the process's fds while it returns true.
-    private static func forEachSocketInode(ofProcess pid: Int, procRoot: String, _ body: (UInt64) -> Bool) {
-        let descriptor = open("\(procRoot)/\(pid)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        guard let directory = fdopendir(descriptor) else {
-            close(descriptor)
-            return
-        }
-        defer { closedir(directory) }
-        let link = UnsafeMutableBufferPointer<CChar>.allocate(capacity: linkBufferSize)
-        defer { link.deallocate() }
-        while let entry = readdir(directory) {
-            let length = withUnsafeBytes(of: entry.pointee.d_name) { name in
-                name.withMemoryRebound(to: CChar.self) { readlinkat(descriptor, $0.baseAddress!, link.baseAddress!, link.count) }
-            }
-            // "." and ".." are not links, and an fd closed since readdir is gone: both fail here.
-            guard length > 0, length < linkBufferSize else { continue }
-            let target = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: link[..<length]))
-            if let inode = socketInode(linkTarget: target), !body(inode) { return }
-        }
+    private static func folderState(ofProcess pid: Int, root: Int32) -> FolderState? {
+        var status = stat()
+        guard fstatat(root, "\(pid)/fd", &status, 0) == 0 else { return nil }
+        return FolderState(inode: UInt64(status.st_ino), descriptors: Int(status.st_size))
     }
 
-    /// `socket:[12345]` -> 12345; nil for any other link (files, pipes, anon_inode:…).
-    static func socketInode(linkTarget: some BidirectionalCollection<UInt8>) -> UInt64? {
-        guard linkTarget.starts(with: socketLinkPrefix), linkTarget.last == UInt8(ascii: "]") else { return nil }
-        return ASCIINumber.decimal(linkTarget.dropFirst(socketLinkPrefix.count).dropLast(), as: UInt64.self)
+    /// nil when the process's fd folder cannot be opened.
+    private static func socketInodes(ofProcess pid: Int, root: Int32, count: Int?, links: borrowing DescriptorLinks) -> [UInt64]? {
+        let folder = openat(root, "\(pid)/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { return nil }
+        defer { close(folder) }
+        return links.socketInodes(in: folder, count: count)
     }
 
-    /// `/proc/<pid>/comm` without its newline; nil when it cannot be read.
-    private static func processName(pid: Int, procRoot: String) -> String? {
-        guard var comm = try? ProcFile.contents(of: "\(procRoot)/\(pid)/comm") else { return nil }
+    /// `<pid>/comm` without its newline; nil when it cannot be read.
+    private static func processName(pid: Int, root: Int32) -> String? {
+        guard var comm = try? ProcFile.contents(of: "\(pid)/comm", relativeTo: root) else { return nil }
         if comm.last == UInt8(ascii: "\n") { comm.removeLast() }
         return String(decoding: comm, as: UTF8.self)
     }

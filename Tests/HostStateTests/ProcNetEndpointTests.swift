@@ -1,16 +1,16 @@
 @testable import HostState
 import Testing
 
-func endpoint(_ text: String) -> ProcNetEndpoint? {
-    ProcNetEndpoint(Array(text.utf8))
+func endpoint(_ text: String) -> SocketEndpoint? {
+    SocketEndpoint(procNet: Array(text.utf8))
 }
 
 @Suite(.enabled(if: hostIsLittleEndian, "/proc/net words are in host byte order; these are little-endian"))
 struct ProcNetEndpointTests {
     @Test func ipv4WordsAreInHostByteOrderAndPortsAreNot() {
-        #expect(endpoint("0100007F:1F90") == ProcNetEndpoint(family: .ipv4, address: 0x7F00_0001, port: 8080))
+        #expect(endpoint("0100007F:1F90") == SocketEndpoint(family: .ipv4, address: 0x7F00_0001, port: 8080))
         #expect(endpoint("3500007F:0035")?.addressText == "127.0.0.53")
-        #expect(endpoint("0202A8C0:FFFF") == ProcNetEndpoint(family: .ipv4, address: 0xC0A8_0202, port: 65535))
+        #expect(endpoint("0202A8C0:FFFF") == SocketEndpoint(family: .ipv4, address: 0xC0A8_0202, port: 65535))
         #expect(endpoint("00000000:0000")?.addressText == "0.0.0.0")
     }
 
@@ -22,7 +22,7 @@ struct ProcNetEndpointTests {
         #expect(endpoint("000080FE00000000FF0000020100FFFE:0016")?.addressText == "fe80::200:ff:feff:1")
         #expect(endpoint("B80D0120000000000000000001000000:0035")?.addressText == "2001:db8::1")
         #expect(endpoint("0000000000000000FFFF00000100007F:2382")
-            == ProcNetEndpoint(family: .ipv6, address: 0xFFFF_7F00_0001, port: 0x2382))
+            == SocketEndpoint(family: .ipv6, address: 0xFFFF_7F00_0001, port: 0x2382))
     }
 
     @Test func unsetRemoteEnds() {

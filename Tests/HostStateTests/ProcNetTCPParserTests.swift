@@ -31,7 +31,7 @@ struct SocketSummary: Equatable, CustomStringConvertible {
         self.inode = inode
     }
 
-    init(_ socket: ProcNetSocket) {
+    init(_ socket: ListeningSocket) {
         self.init(socket.local.family, socket.local.addressText, socket.local.port, uid: socket.uid, inode: socket.inode)
     }
 

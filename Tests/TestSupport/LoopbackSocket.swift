@@ -16,7 +16,7 @@ public final class LoopbackSocket {
     public let transport: Listener.Transport
     public let family: Listener.Family
     public let port: Int
-    private var descriptor: Int32
+    public private(set) var descriptor: Int32
 
     public var address: String { family == .ipv4 ? "127.0.0.1" : "::1" }
 
@@ -72,6 +72,13 @@ public final class LoopbackSocket {
     public func closeSocket() {
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
+    }
+
+    /// The socket's inode, which /proc/net tables and sock_diag list it by; nil once closed.
+    public var inode: UInt64? {
+        var status = stat()
+        guard descriptor >= 0, fstat(descriptor, &status) == 0 else { return nil }
+        return UInt64(status.st_ino)
     }
 
     public func isListed(in listeners: [Listener]) -> Listener? {

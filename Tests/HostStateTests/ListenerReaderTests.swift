@@ -23,11 +23,12 @@ func capturedHost() throws -> ProcTree {
     return tree
 }
 
-/// The listeners a reading of `tree` finds, every line of its tables readable.
+/// The listeners a reading of `tree`'s tables finds, every line of them readable.
 func read(_ tree: ProcTree) throws(HostStateError) -> [Listener] {
-    let (listeners, malformed) = try ProcListenerReader(procRoot: tree.path, passwdPath: tree.passwdPath).listeners()
-    #expect(malformed.count == 0, "\(malformed.first.map(String.init(describing:)) ?? "")")
-    return listeners
+    let reading = try ListenerReader(sockDiag: nil, procRoot: tree.path, passwdPath: tree.passwdPath).read()
+    #expect(reading.malformed.count == 0, "\(reading.malformed.first.map(String.init(describing:)) ?? "")")
+    #expect(reading.source == .procNet(sockDiagFailure: nil))
+    return reading.listeners
 }
 
 func listener(_ transport: Listener.Transport, _ family: Listener.Family, _ address: String, _ port: Int,
@@ -37,7 +38,7 @@ func listener(_ transport: Listener.Transport, _ family: Listener.Family, _ addr
 }
 
 @Suite(.enabled(if: hostIsLittleEndian, "the fixtures are little-endian captures"))
-struct ProcListenerReaderTests {
+struct ListenerReaderTests {
     @Test func theCapturedHostAsSsShowedIt() throws {
         #expect(try read(capturedHost()) == [
             listener(.tcp, .ipv4, "127.0.0.53", 53),
@@ -106,7 +107,7 @@ struct ProcListenerReaderTests {
         let message = HostStateError.unsupported(procRoot: "/proc").description
         #expect(message == "listening sockets are unsupported here: /proc/net does not exist (portinfo reads them from Linux's /proc/net)")
         #expect(throws: HostStateError.unsupported(procRoot: "/nonexistent")) {
-            try ProcListenerReader(procRoot: "/nonexistent", passwdPath: "/etc/passwd").listeners()
+            try ListenerReader(sockDiag: nil, procRoot: "/nonexistent", passwdPath: "/etc/passwd").read()
         }
     }
 
