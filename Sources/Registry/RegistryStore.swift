@@ -213,9 +213,6 @@ public final class RegistryStore {
         guard let match = query.ftsQuery, let phrase = query.ftsPhrase else { return SearchResults(total: 0, hits: [], knownUses: []) }
         let joined = query.joinedWords
         return try withinBudget {
-            try searchCount.bind(match, at: 1)
-            try searchCount.bind(joined, at: 2)
-            let total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
             try searchPage.bind(match, at: 1)
             try searchPage.bind(query.serviceName, at: 2)
             try searchPage.bind(joined, at: 3)
@@ -227,6 +224,16 @@ public final class RegistryStore {
             let hits = try searchPage.rows { row in
                 RecordHit(record: Record(row: row), rank: SearchRank(rawValue: row.int(at: rankColumn))!,
                           everydayName: row.optionalInt(at: rankColumn + 1).map { _ in EverydayName(row: row, from: rankColumn + 2) })
+            }
+            // A page that is not full ends the matches: it says how many there are, and the count
+            // (a second pass over every match) is needed only for a full page or one past the end.
+            let total: Int
+            if hits.count < limit && !(hits.isEmpty && offset > 0) {
+                total = offset + hits.count
+            } else {
+                try searchCount.bind(match, at: 1)
+                try searchCount.bind(joined, at: 2)
+                total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
             }
             try searchKnownUses.bind(match, at: 1)
             try searchKnownUses.bind(joined, at: 2)

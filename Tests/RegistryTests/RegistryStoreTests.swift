@@ -51,6 +51,22 @@ func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget
         #expect(try store.records(named: "nosuch").isEmpty)
     }
 
+    @Test func everyPageOfASearchGivesTheSameTotal() throws {
+        let (store, _) = try trapsStore()
+        for text in ["f", "ipc", "whois", "protocol", "unassigned"] {
+            let query = try SearchQuery(text)
+            let all = try store.search(query, limit: RegistryStore.maximumSearchLimit)
+            #expect(all.total == all.records.count, "\(text): every match on one page")
+            for limit in [1, 2, 3] {
+                for offset in 0...(all.total + 1) {
+                    let page = try store.search(query, limit: limit, offset: offset)
+                    #expect(page.total == all.total, "\(text) limit \(limit) offset \(offset)")
+                    #expect(page.records == Array(all.records.dropFirst(offset).prefix(limit)))
+                }
+            }
+        }
+    }
+
     @Test func searchRanksAnExactNameFirstAndPages() throws {
         let (store, _) = try trapsStore()
         let whois = try store.search(SearchQuery("whois"))
