@@ -77,7 +77,7 @@ error_log $work/nginx-error.log;
 events { worker_connections 4096; }
 http {
     access_log off;
-    keepalive_requests 100000;
+    keepalive_requests 10000; # portinfo's default --max-requests-per-connection: both end connections alike
     server {
         listen 127.0.0.1:$nginx_port;
         root $work/nginx;
@@ -134,10 +134,11 @@ done
 # Fairness: closed loop, how evenly the connections were served (requests per connection).
 for target in "nginx $nginx_port" "portinfo $portinfo_port"; do
     set -- $target
-    out=$(load "$2" --connections 50 --threads 2 | grep '^per_connection')
-    min=$(echo "$out" | value min) med=$(echo "$out" | value median) max=$(echo "$out" | value max)
-    awk -v n="$1" -v a="$min" -v m="$med" -v b="$max" 'BEGIN {
-        printf "%s fairness, 50 conns closed loop: requests per connection min %d, median %d, max %d (min/max %.2f)\n", n, a, m, b, a / b }'
+    out=$(load "$2" --connections 50 --threads 2)
+    per=$(echo "$out" | grep '^per_connection') totals=$(echo "$out" | grep '^requests=')
+    min=$(echo "$per" | value min) med=$(echo "$per" | value median) max=$(echo "$per" | value max)
+    awk -v n="$1" -v a="$min" -v m="$med" -v b="$max" -v r="$(echo "$totals" | value rate)" -v c="$(echo "$totals" | value reconnects)" 'BEGIN {
+        printf "%s fairness, 50 conns closed loop: %d req/s; requests per connection min %d, median %d, max %d (min/max %.2f); %d reconnects after Connection: close\n", n, r, a, m, b, a / b, c }'
 done
 
 # 1,000 idle keep-alive connections, each having made one request.

@@ -1,11 +1,16 @@
 import Glibc
 
+/// What a response read whole said.
+struct LoadResponse {
+    let status: Int
+    /// It carried `Connection: close`: the server ends the connection after it.
+    let closes: Bool
+}
+
 /// One keep-alive client connection of the load generator: it sends one request at a time and
 /// reads its response whole (status line, Content-Length body).
 final class LoadConnection {
     let descriptor: Int32
-    /// Requests answered on this connection while measuring.
-    var answered = 0
     /// When the request on the wire was due (open loop) or sent (closed loop), in ns; nil when idle.
     var inFlightSince: UInt64?
     /// Due times of requests waiting for this connection to be free (open loop).
@@ -41,27 +46,34 @@ final class LoadConnection {
         return request.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count
     }
 
-    /// Reads what has arrived: the status of the response it completes, nil while incomplete;
-    /// throws when the connection ended.
-    func readResponse(into buffer: UnsafeMutableRawBufferPointer) throws(LoadError) -> Int? {
+    /// Reads what has arrived: the response it completes, nil while incomplete; throws when the
+    /// connection ended.
+    func readResponse(into buffer: UnsafeMutableRawBufferPointer) throws(LoadError) -> LoadResponse? {
+        var ended = false
         while true {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 {
                 received += UnsafeRawBufferPointer(rebasing: buffer[..<count])
                 continue
             }
-            if count == 0 { throw LoadError("closed by the server") }
+            if count == 0 { ended = true; break }
             if errno == EAGAIN || errno == EWOULDBLOCK { break }
             if errno == EINTR { continue }
             throw LoadError("read: \(String(cString: strerror(errno)))")
         }
-        return try completeResponse()
+        // A response followed by the server's end is still a response; the end alone is not.
+        guard let response = try completeResponse() else {
+            if ended { throw LoadError("closed by the server") }
+            return nil
+        }
+        return response
     }
 
     private static let headEnd = Array("\r\n\r\n".utf8)
     private static let lengthName = Array("content-length:".utf8)
+    private static let closeField = Array("\r\nconnection: close\r\n".utf8)
 
-    private func completeResponse() throws(LoadError) -> Int? {
+    private func completeResponse() throws(LoadError) -> LoadResponse? {
         guard let end = received.withUnsafeBufferPointer({ Self.find(Self.headEnd, in: $0, from: max(0, scanned - 3)) }) else {
             scanned = received.count
             return nil
@@ -78,10 +90,11 @@ final class LoadConnection {
         }
         let total = end + 4 + length
         guard received.count >= total else { return nil }
+        let closes = (lowered + Self.headEnd).withUnsafeBufferPointer { Self.find(Self.closeField, in: $0, from: 0) } != nil
         received.removeFirst(total)
         scanned = 0
         inFlightSince = nil
-        return status
+        return LoadResponse(status: status, closes: closes)
     }
 
     private static func find(_ needle: [UInt8], in haystack: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {

@@ -17,9 +17,12 @@ struct LoadSettings: Sendable {
 /// What one load thread measured (answers completed inside the measuring window only).
 struct LoadResult: Sendable {
     var latenciesMicroseconds: [UInt32] = []
+    /// Per connection slot: a slot whose connection the server ended goes on counting on its next.
     var answeredPerConnection: [Int] = []
     var statusClasses = [Int](repeating: 0, count: 6)
     var errors = 0
+    /// Connections the server ended with `Connection: close` (its per-connection request limit), opened again.
+    var reconnects = 0
 }
 
 /// Nanoseconds on the monotonic clock.
@@ -46,6 +49,12 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
         epoll_ctl(epoll, EPOLL_CTL_ADD, connections[index].descriptor, &event)
     }
     connections.indices.forEach(watch)
+    func reconnect(_ index: Int) throws(LoadError) {
+        epoll_ctl(epoll, EPOLL_CTL_DEL, connections[index].descriptor, nil)
+        connections[index] = try LoadConnection(host: settings.host, port: settings.port)
+        watch(index)
+    }
+    var answered = [Int](repeating: 0, count: connections.count)
     let timerToken = UInt64.max
     let timer = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC))
     defer { close(timer) }
@@ -94,25 +103,28 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
             let index = Int(event.data.u64)
             let connection = connections[index]
             let since = connection.inFlightSince ?? now
-            let status: Int?
+            let response: LoadResponse?
             do {
-                status = try connection.readResponse(into: buffer)
+                response = try connection.readResponse(into: buffer)
             } catch {
                 result.errors += 1
-                epoll_ctl(epoll, EPOLL_CTL_DEL, connection.descriptor, nil)
-                connections[index] = try LoadConnection(host: settings.host, port: settings.port)
-                watch(index)
+                try reconnect(index)
                 if !openLoop { send(on: index, since: now) }
                 continue
             }
-            guard let status else { continue }
+            guard let response else { continue }
             if since >= measureFrom && now < end {
                 result.latenciesMicroseconds.append(UInt32(min(UInt64(UInt32.max), (now - since) / 1000)))
-                result.statusClasses[min(5, status / 100)] += 1
-                connection.answered += 1
+                result.statusClasses[min(5, response.status / 100)] += 1
+                answered[index] += 1
+            }
+            if response.closes {
+                result.reconnects += 1
+                try reconnect(index)
+                connections[index].waiting = connection.waiting
             }
             if openLoop {
-                if !connection.waiting.isEmpty { send(on: index, since: connection.waiting.removeFirst()) }
+                if !connections[index].waiting.isEmpty { send(on: index, since: connections[index].waiting.removeFirst()) }
             } else {
                 send(on: index, since: now)
             }
@@ -131,6 +143,6 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
             armTimer()
         }
     }
-    result.answeredPerConnection = connections.map(\.answered)
+    result.answeredPerConnection = answered
     return result
 }

@@ -59,6 +59,7 @@ for result in results {
         total.latenciesMicroseconds += result.latenciesMicroseconds
         total.answeredPerConnection += result.answeredPerConnection
         total.errors += result.errors
+        total.reconnects += result.reconnects
         for index in total.statusClasses.indices { total.statusClasses[index] += result.statusClasses[index] }
     }
 }
@@ -69,7 +70,7 @@ func percentile(_ fraction: Double) -> String {
     return String(Double(value) / 1000)
 }
 let perConnection = total.answeredPerConnection.sorted()
-print("requests=\(latencies.count) seconds=\(duration) rate=\(Int(Double(latencies.count) / duration)) errors=\(total.errors)")
+print("requests=\(latencies.count) seconds=\(duration) rate=\(Int(Double(latencies.count) / duration)) errors=\(total.errors) reconnects=\(total.reconnects)")
 print("status 2xx=\(total.statusClasses[2]) 3xx=\(total.statusClasses[3]) 4xx=\(total.statusClasses[4]) 5xx=\(total.statusClasses[5])")
 print("latency_ms p50=\(percentile(0.5)) p90=\(percentile(0.9)) p99=\(percentile(0.99)) p999=\(percentile(0.999)) max=\(percentile(1))")
 print("per_connection min=\(perConnection.first ?? 0) median=\(perConnection[perConnection.count / 2]) max=\(perConnection.last ?? 0)")
