@@ -2,6 +2,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
+#include <sys/eventfd.h>
 // statfs, which tells procfs apart (HostState's SocketOwners).
 #include <sys/vfs.h>
 // Netlink's socket diagnostics, which list sockets as `ss` does (HostState's SockDiagReader).

@@ -45,13 +45,10 @@ struct EpollSet: Sendable {
         epoll_ctl(descriptor, operation, socket, &event)
     }
 
-    /// The sockets ready now, without waiting, into `events`: how many there are.
-    func ready(into events: UnsafeMutableBufferPointer<epoll_event>) -> Int {
-        while true {
-            let count = epoll_wait(descriptor, events.baseAddress, Int32(events.count), 0)
-            if count >= 0 { return Int(count) }
-            if errno != EINTR { return 0 }
-        }
+    /// The sockets ready within `timeout` (at once when they are), into `events`: how many there are.
+    func wait(into events: UnsafeMutableBufferPointer<epoll_event>, upTo timeout: Duration) -> Int {
+        let count = epoll_wait(descriptor, events.baseAddress, Int32(events.count), Int32(clamping: timeout.millisecondsRoundedUp))
+        return max(0, Int(count)) // EINTR: none ready yet
     }
 
     static func readiness(of event: epoll_event) -> Readiness {

@@ -3,8 +3,8 @@ import Synchronization
 
 /// One client connection, carrying out what its ConnectionLifecycle decides: reading when the
 /// socket is readable, handing each request to the application, writing answers as the socket
-/// takes them, closing when it is over. It runs on its IOWorker's queue only; an answer the
-/// application gives later (from another thread) is brought onto that queue first.
+/// takes them, closing when it is over. It runs on its IOWorker's thread only; an answer the
+/// application gives later (from another thread) is handed to that thread first.
 final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     let id: UInt64
     let socket: Socket
@@ -38,7 +38,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     var deadline: ContinuousClock.Instant? { lifecycle.deadline }
     var isClosed: Bool { lifecycle.isClosed }
 
-    // MARK: Events, on the worker's queue
+    // MARK: Events, on the worker's thread
 
     func socketReady(_ readiness: EpollSet.Readiness, at time: EventTime, readBuffer: UnsafeMutableRawBufferPointer) {
         if readiness.readable || (readiness.hungUp && registered.read) {
@@ -72,7 +72,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
 
     /// From any thread: the application's answer to request `number`.
     func deliver(_ response: HTTPResponse, forRequest number: UInt64) {
-        worker.queue.async { [self] in
+        worker.execute { [self] in
             guard let answering, answering.number == number, !lifecycle.isClosed else { return }
             let time = worker.eventTime()
             finish(answering, with: response, at: time)
@@ -124,8 +124,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
         if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown(at: time) }
         lifecycle.answered(response, at: time)
         guard let accessLog = services.accessLog else { return }
-        let elapsed = (ContinuousClock.now - request.started).components
-        let microseconds = elapsed.seconds * 1_000_000 + elapsed.attoseconds / 1_000_000_000_000
+        let microseconds = (ContinuousClock.now - request.started).nanoseconds / 1000
         accessLog.info("\(remoteAddress) \"\(request.request.method) \(request.request.target)\" \(response.status) \(response.body.count)B \(microseconds)µs")
     }
 }

@@ -81,8 +81,9 @@ public final class HTTPServer: @unchecked Sendable {
         acceptSource = DispatchSource.makeReadSource(fileDescriptor: listener.descriptor, queue: acceptQueue)
     }
 
-    public func start() {
-        workers.forEach { $0.start { [weak self] in self?.connectionClosed($0) } }
+    /// Starts the I/O threads and accepting; throws when the system will not start a thread.
+    public func start() throws(SocketError) {
+        for worker in workers { try worker.start { [weak self] in self?.connectionClosed($0) } }
         acceptSource.setEventHandler { [self] in acceptPending() }
         acceptSource.setCancelHandler { [listener] in listener.close() }
         acceptSource.resume()
@@ -167,12 +168,12 @@ public final class HTTPServer: @unchecked Sendable {
         switch admission {
         case .serve:
             observer?.connectionOpened()
-            worker.queue.async { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: nil) }
+            worker.execute { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: nil) }
         case let .refuse(detail, linger):
             observer?.connectionRejected()
             let refusal = HTTPResponseWriter.problem(status: 503, detail: detail, retryAfterSeconds: 1)
             if linger {
-                worker.queue.async { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: refusal) }
+                worker.execute { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: refusal) }
             } else {
                 var bytes: [UInt8] = []
                 var date = HTTPDateField()
@@ -190,7 +191,7 @@ public final class HTTPServer: @unchecked Sendable {
         }
     }
 
-    /// On the closing connection's worker queue.
+    /// On the closing connection's I/O thread.
     private func connectionClosed(_ connection: HTTPConnection) {
         if connection.isServed { observer?.connectionClosed() }
         let finished = state.withLock { state -> Bool in
@@ -240,13 +241,5 @@ public final class HTTPServer: @unchecked Sendable {
         // Refusals still lingering are closed too.
         workers.forEach { $0.forceCloseConnections() }
         workers.forEach { $0.stop() }
-    }
-}
-
-extension Duration {
-    /// As Dispatch takes it, to the nanosecond.
-    public var dispatchInterval: DispatchTimeInterval {
-        let (seconds, attoseconds) = components
-        return .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
     }
 }

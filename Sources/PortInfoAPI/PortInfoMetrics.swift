@@ -179,10 +179,3 @@ public final class PortInfoMetrics: HTTPServerObserver {
         return page
     }
 }
-
-private extension Duration {
-    /// Whole nanoseconds, as swift-metrics' timers take them.
-    var nanoseconds: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-}

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import Glibc
+import HTTPServer
 
 /// Threads of its own that run the API's slow work (SQLite queries, /proc scans), so that it never
 /// runs on the HTTP server's I/O threads, where one slow request would hold up every connection
@@ -82,32 +83,11 @@ final class QueryThreadPool: Sendable {
         threadCount = threads
         self.queueLength = queueLength
         for _ in 0..<threads {
-            let start = Unmanaged.passRetained(ThreadStart(shared: shared, name: name)).toOpaque()
-            var attributes = pthread_attr_t()
-            pthread_attr_init(&attributes)
-            defer { pthread_attr_destroy(&attributes) }
-            pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-            var thread = pthread_t()
-            let result = pthread_create(&thread, &attributes, { start in
-                let start = Unmanaged<ThreadStart>.fromOpaque(start!).takeRetainedValue()
-                nameThisThread(start.name)
-                start.shared.serve()
-                return nil
-            }, start)
+            let result = NamedThread.start(named: name) { [shared] in shared.serve() }
             guard result == 0 else {
-                Unmanaged<ThreadStart>.fromOpaque(start).release()
                 stop()
                 throw .cannotStartQueryThreads(errno: result)
             }
-        }
-    }
-
-    private final class ThreadStart {
-        let shared: Shared
-        let name: String
-        init(shared: Shared, name: String) {
-            self.shared = shared
-            self.name = name
         }
     }
 
@@ -130,13 +110,4 @@ final class QueryThreadPool: Sendable {
     private func stop() {
         for _ in 0..<threadCount { shared.wakeUps.signal() }
     }
-}
-
-/// Names the calling thread as `top -H` and `ps -L` show it. (Glibc's pthread_setname_np is not
-/// visible to Swift; the kernel takes the name from this file too.)
-private func nameThisThread(_ name: String) {
-    let file = open("/proc/thread-self/comm", O_WRONLY)
-    guard file >= 0 else { return }
-    _ = name.utf8CString.withUnsafeBufferPointer { write(file, $0.baseAddress, $0.count - 1) }
-    close(file)
 }

@@ -169,7 +169,7 @@ struct Serve: ParsableCommand {
             return source
         }
         let watching = watchRegistry(api, logger: logger)
-        server.start()
+        try server.start()
         let metadata = api.servedRegistry
         let age = RegistryAge(metadata).map { ", \($0.seconds() / 86_400) days old" } ?? ""
         logger.info("""

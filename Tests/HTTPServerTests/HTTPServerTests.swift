@@ -34,7 +34,7 @@ final class TestServer {
         configuration.workerThreads = workerThreads
         server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), accessLog: accessLog,
                                 observer: observer, handler: handler)
-        server.start()
+        try server.start()
     }
 
     deinit {
