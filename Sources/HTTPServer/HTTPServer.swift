@@ -41,7 +41,6 @@ public final class HTTPServer: @unchecked Sendable {
     private var backoff = AcceptBackoff()
     private var backoffReport = ThrottledReport(interval: HTTPServer.reportInterval)
     private var acceptPaused = false
-    private var nextWorker = 0
 
     /// How often refused connections and failed accepts may each be logged.
     static let reportInterval: Duration = .seconds(10)
@@ -163,17 +162,19 @@ public final class HTTPServer: @unchecked Sendable {
             return .refuse(detail: detail, linger: linger)
         }
         if let report { logger.warning("refused \(report) connections since the last report; the latest from \(remoteAddress)") }
-        let worker = workers[nextWorker]
-        nextWorker = (nextWorker + 1) % workers.count
+        // The worker with the fewest connections: round-robin would let the connections that end
+        // together (at their request limit) come back unevenly, and one thread's share of the
+        // processor would then be split among more connections than the other's.
+        let worker = workers.min { $0.connectionCount.load(ordering: .relaxed) < $1.connectionCount.load(ordering: .relaxed) }!
         switch admission {
         case .serve:
             observer?.connectionOpened()
-            worker.execute { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: nil) }
+            worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: nil)
         case let .refuse(detail, linger):
             observer?.connectionRejected()
             let refusal = HTTPResponseWriter.problem(status: 503, detail: detail, retryAfterSeconds: 1)
             if linger {
-                worker.execute { worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: refusal) }
+                worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: refusal)
             } else {
                 var bytes: [UInt8] = []
                 var date = HTTPDateField()

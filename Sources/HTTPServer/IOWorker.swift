@@ -28,6 +28,8 @@ final class IOWorker: @unchecked Sendable {
     /// Work handed over by other threads, run by the worker's thread after each batch.
     private let handedOver = Mutex<[@Sendable () -> Void]>([])
     private let finished = DispatchSemaphore(value: 0)
+    /// Connections handed to this worker and not yet closed, for the server to balance them.
+    let connectionCount = Atomic(0)
     /// The worker's thread is running: started, and not yet told to stop.
     private let running = Atomic(false)
 
@@ -93,10 +95,15 @@ final class IOWorker: @unchecked Sendable {
         EventTime(instant: .now, dateField: dateField.field(at: time(nil)))
     }
 
+    /// From any thread: serves `socket` from now on, or (with a refusal) only writes that and closes.
+    func adopt(_ socket: Socket, remoteAddress: String, limits: HTTPLimits, refusal: HTTPResponse?) {
+        connectionCount.add(1, ordering: .relaxed)
+        execute { [self] in serve(socket, remoteAddress: remoteAddress, limits: limits, refusal: refusal) }
+    }
+
     // MARK: Connections, on the worker's thread
 
-    /// Serves `socket` from now on, or (with a refusal) only writes that and closes.
-    func adopt(_ socket: Socket, remoteAddress: String, limits: HTTPLimits, refusal: HTTPResponse?) {
+    private func serve(_ socket: Socket, remoteAddress: String, limits: HTTPLimits, refusal: HTTPResponse?) {
         let time = eventTime()
         lastConnectionID += 1
         let lifecycle = refusal.map { ConnectionLifecycle(refusing: $0, limits: limits, at: time) }
@@ -119,6 +126,7 @@ final class IOWorker: @unchecked Sendable {
         guard connections.removeValue(forKey: connection.id) != nil else { return }
         epoll.remove(connection.socket.descriptor)
         connection.socket.close()
+        connectionCount.subtract(1, ordering: .relaxed)
         onClose(connection)
     }
 
