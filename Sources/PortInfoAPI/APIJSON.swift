@@ -202,14 +202,20 @@ extension JSONWriter {
                 json.member("product", use.product)
                 json.member("use", use.use)
                 json.key("ports")
-                json.object { json in
-                    json.member("first", use.ports.first)
-                    json.member("last", use.ports.last)
-                }
+                json.ports(use.ports)
                 json.member("transport", use.transport.rawValue)
                 json.member("vendor", use.vendor)
                 json.member("url", use.url)
             }
+        }
+    }
+
+    /// `{first, last}`, or null for a record with no ports.
+    mutating func ports(_ ports: Record.Ports?) {
+        guard let ports else { return null() }
+        object { json in
+            json.member("first", ports.first)
+            json.member("last", ports.last)
         }
     }
 
@@ -219,14 +225,7 @@ extension JSONWriter {
             json.member("service", record.service)
             json.member("transport", record.transport?.rawValue)
             json.key("ports")
-            if let ports = record.ports {
-                json.object { json in
-                    json.member("first", ports.first)
-                    json.member("last", ports.last)
-                }
-            } else {
-                json.null()
-            }
+            json.ports(record.ports)
             json.member("description", record.description)
             json.member("assignee", record.assignee)
             json.member("contact", record.contact)
