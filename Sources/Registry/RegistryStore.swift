@@ -98,15 +98,16 @@ public final class RegistryStore {
         ORDER BY rank, r.port_first IS NULL, CASE WHEN rank = 3 THEN length(r.service_joined) END, coalesce(m.score, 0), r.id
         LIMIT ?6 OFFSET ?7
         """
-    /// The known uses a search finds: ?1 every word, ?3 the words as a phrase, ?2 the words run
-    /// together as a name or a name's start; at most ?4, best first (SearchRank's raw values).
+    /// The known uses a search finds: ?1 every word, ?3 the words as a phrase, ?5 those with a name
+    /// starting with ?2, the words run together (KnownUseNames); at most ?4, best first
+    /// (SearchRank's raw values).
     private static let searchKnownUsesSQL = """
         WITH hits(id, phrase) AS (
             SELECT rowid, 0 FROM known_uses_fts WHERE known_uses_fts MATCH ?1
             UNION ALL
             SELECT rowid, 1 FROM known_uses_fts WHERE known_uses_fts MATCH ?3
             UNION ALL
-            SELECT id, 0 FROM known_uses WHERE instr(names_joined, ' ' || ?2) > 0
+            SELECT value, 0 FROM json_each(?5)
         ),
         matched AS (SELECT id, max(phrase) AS phrase FROM hits GROUP BY id)
         SELECT \(KnownUse.columns), CASE
@@ -129,6 +130,7 @@ public final class RegistryStore {
     private let named: Statement
     private let searchPage: Statement
     private let searchKnownUses: Statement
+    private let knownUseNames: KnownUseNames
     private let knownUsesCovering: Statement
     private let everydayNamesOfService: Statement
     private let everydayNamesOfPort: Statement
@@ -174,6 +176,7 @@ public final class RegistryStore {
         named = try database.prepare(Self.namedSQL)
         searchPage = try database.prepare(Self.searchPageSQL)
         searchKnownUses = try database.prepare(Self.searchKnownUsesSQL)
+        knownUseNames = try KnownUseNames(database)
         knownUsesCovering = try database.prepare(Self.knownUsesCoveringSQL)
         everydayNamesOfService = try database.prepare(Self.everydayNamesOfServiceSQL)
         everydayNamesOfPort = try database.prepare(Self.everydayNamesOfPortSQL)
@@ -221,6 +224,7 @@ public final class RegistryStore {
             try searchKnownUses.bind(joined, at: 2)
             try searchKnownUses.bind(phrase, at: 3)
             try searchKnownUses.bind(Self.maximumKnownUseHits, at: 4)
+            try searchKnownUses.bind(knownUseNames.ids(namedFrom: joined), at: 5)
             let uses = try searchKnownUses.rows { row in
                 KnownUseHit(knownUse: KnownUse(row: row), rank: SearchRank(rawValue: row.int(at: KnownUse.columnCount))!)
             }
