@@ -31,7 +31,7 @@ public final class RegistryStore {
     /// hold a product's uses together, and a word shared by many (a vendor's) says little.
     public static let maximumKnownUseHits = 10
     public static let defaultSearchLimit = 20
-    /// Seven to twelve times the dearest statement measured (a search's page, above), so a loaded host does
+    /// Ten to eighteen times the dearest statement measured (a search's page, above), so a loaded host does
     /// not make legitimate queries fail; short enough that a runaway statement holds one of the
     /// API's few pooled stores, and a processor, for a quarter of a second at most.
     public static let defaultStatementBudget: Duration = .milliseconds(250)
