@@ -8,21 +8,21 @@ import Glibc
 /// - `lookup(port:)`: two index searches: the port's own rows (at most 7 share one port), and the
 ///   range rows starting at most `widestRange` (828) ports below it (756 range rows in all). 15-20 µs.
 /// - `records(named:)`: one index search, the rows of that name (at most 6). ~20 µs.
-/// - `search`: the count and the page each expand every word over the terms it starts; SearchQuery
-///   caps the words at 8 and the text at 256 bytes, and repeats cost nothing. Beside that, the
-///   page runs the words as one exact phrase (whole terms: no expansion), and the count and the
-///   page search names by the words run together (an index range) and the everyday names (an
-///   index lookup); the matches are grouped by record (at most every record), ranked, and kept
-///   `limit + offset` at a time in the sorter, so no offset costs more than ranking every match,
-///   and at most `limit` (100) records are decoded. A third statement matches the known uses (a
-///   few hundred rows). Everyday queries: 0.1-0.6 ms (`sql` 0.3). Dearest accepted: the letter
-///   `s`, 4,958 matches: 20-37 ms on either page; the eight words that cost most together: 13-18 ms.
+/// - `search`: the page expands every word over the terms it starts; SearchQuery caps the words
+///   at 8 and the text at 256 bytes, and repeats cost nothing. Beside that it runs the words as one
+///   exact phrase (whole terms: no expansion), and searches names by the words run together (an
+///   index range) and the everyday names (an index lookup); every match (at most every record) is
+///   ranked, counted, and kept `limit + offset` at a time in the sorter, so no offset costs more
+///   than ranking every match, and at most `limit` (100) records are decoded. A page past the end
+///   runs again from the start for the count. A second statement matches the known uses (a few
+///   hundred rows). Everyday queries: 0.1-0.6 ms (`sql` 0.2). Dearest accepted: the letter `s`,
+///   4,958 matches: 14-25 ms on either page; the eight words that cost most together: 10-16 ms.
 ///   (Uncapped, 1,000 words took 17-27 s.)
 /// - `serviceNames(for:)`, `unassignedPorts(transport:)`: one scan of every record, an answer of at
 ///   most 65,536 entries. 3-5 ms each; the API runs them once, when it starts.
 /// - `metadata()`: one row. ~10 µs.
 /// - `quickCheck()`: reads every page of the file (2.5 MB). ~7 ms, ~40 ms from a cold page cache.
-/// Whatever the query, no statement runs past `statementBudget` (a search runs three): SQLite
+/// Whatever the query, no statement runs past `statementBudget` (a search runs two, three past its last page): SQLite
 /// interrupts it, and the query throws `RegistryError.queryTimedOut`.
 public final class RegistryStore {
     /// Search pages hold at most this many records.
@@ -31,7 +31,7 @@ public final class RegistryStore {
     /// hold a product's uses together, and a word shared by many (a vendor's) says little.
     public static let maximumKnownUseHits = 10
     public static let defaultSearchLimit = 20
-    /// Seven to twelve times the dearest statement measured (a search's page, above), so a loaded host does
+    /// Ten to eighteen times the dearest statement measured (a search's page, above), so a loaded host does
     /// not make legitimate queries fail; short enough that a runaway statement holds one of the
     /// API's few pooled stores, and a processor, for a quarter of a second at most.
     public static let defaultStatementBudget: Duration = .milliseconds(250)
@@ -57,28 +57,35 @@ public final class RegistryStore {
         ORDER BY 1
         """
     private static let namedSQL = "SELECT \(recordColumns) FROM records r WHERE r.service_folded = ? ORDER BY r.id"
-    /// The records a search finds, with what each needs for its rank: its relevance when it holds
-    /// every word (?1), whether it holds them as a phrase (?5), whether its name starts with the
-    /// words run together (?3), the everyday name (?3) it was found through. Each part is an
-    /// FTS5 query or an index search; the rank (SearchRank's raw values) takes ?2 the text as a
-    /// name and ?4 the words' initials.
-    private static let searchHitsSQL = """
-        WITH hits(id, score, everyday, phrase) AS (
-            SELECT rowid, bm25(records_fts, 10.0, 2.0, 1.0), NULL, 0 FROM records_fts WHERE records_fts MATCH ?1
-            UNION ALL
-            SELECT rowid, NULL, NULL, 1 FROM records_fts WHERE records_fts MATCH ?5
-            UNION ALL
-            SELECT id, NULL, NULL, 0 FROM records INDEXED BY records_by_joined_name
-            WHERE service_joined >= ?3 AND service_joined < ?3 || char(1114111)
-            UNION ALL
-            SELECT r.id, NULL, e.id, 0 FROM everyday_names e INDEXED BY everyday_names_by_joined
-            JOIN records r INDEXED BY records_by_service ON r.service_folded = e.service AND r.port_first <= e.port AND r.port_last >= e.port
-            WHERE e.name_joined = ?3
-        ),
-        matched AS (SELECT id, min(score) AS score, max(everyday) AS everyday, max(phrase) AS phrase FROM hits GROUP BY id)
-        """
+    /// A page of the records a search finds (?6 at most, from ?7 on), each with its rank
+    /// (SearchRank's raw values), the everyday name it was found through, and how many records
+    /// match in all. A record matches when it holds every word (?1: its relevance), when its name
+    /// starts with the words run together (?3), or when ?3 is an everyday name of its service.
+    /// Each record comes from one of the three, so nothing is grouped: the word matches (FTS5,
+    /// the most) first, then the names and everyday names the words missed (index searches).
+    /// Whether a match holds the words as a phrase (?5) is a probe into that query's rows, which
+    /// are among the word matches. The rank takes ?2 the text as a name and ?4 the words' initials.
     private static let searchPageSQL = """
-        \(searchHitsSQL)
+        WITH words(id, score) AS (
+            SELECT rowid, bm25(records_fts, 10.0, 2.0, 1.0) FROM records_fts WHERE records_fts MATCH ?1
+        ),
+        everyday(id, record, name_start) AS (
+            SELECT max(e.id), r.id, r.service_joined >= ?3 AND r.service_joined < ?3 || char(1114111)
+            FROM everyday_names e INDEXED BY everyday_names_by_joined
+            JOIN records r INDEXED BY records_by_service ON r.service_folded = e.service AND r.port_first <= e.port AND r.port_last >= e.port
+            WHERE e.name_joined = ?3 GROUP BY r.id
+        ),
+        matched(id, score, everyday, phrase) AS (
+            SELECT w.id, w.score, CASE WHEN EXISTS (SELECT 1 FROM everyday) THEN (SELECT v.id FROM everyday v WHERE v.record = w.id) END,
+                   w.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?5)
+            FROM words w
+            UNION ALL
+            SELECT n.id, NULL, CASE WHEN EXISTS (SELECT 1 FROM everyday) THEN (SELECT v.id FROM everyday v WHERE v.record = n.id) END, 0
+            FROM records n INDEXED BY records_by_joined_name
+            WHERE n.service_joined >= ?3 AND n.service_joined < ?3 || char(1114111) AND n.id NOT IN (SELECT id FROM words)
+            UNION ALL
+            SELECT v.record, NULL, v.id, 0 FROM everyday v WHERE NOT v.name_start AND v.record NOT IN (SELECT id FROM words)
+        )
         SELECT \(recordColumns), CASE
                 WHEN r.service_folded = ?2 AND r.port_first IS NOT NULL THEN 0
                 WHEN m.everyday IS NOT NULL THEN 1
@@ -86,30 +93,21 @@ public final class RegistryStore {
                 WHEN r.service_joined >= ?3 AND r.service_joined < ?3 || char(1114111) THEN 3
                 WHEN m.score IS NOT NULL AND r.service_folded = ?4 THEN 3
                 WHEN m.phrase THEN 4
-                ELSE 5 END AS rank, e.id, \(EverydayName.columns)
+                ELSE 5 END AS rank, (SELECT count(*) FROM matched), e.id, \(EverydayName.columns)
         FROM matched m JOIN records r ON r.id = m.id LEFT JOIN everyday_names e ON e.id = m.everyday
         ORDER BY rank, r.port_first IS NULL, CASE WHEN rank = 3 THEN length(r.service_joined) END, coalesce(m.score, 0), r.id
         LIMIT ?6 OFFSET ?7
         """
-    private static let searchCountSQL = """
-        SELECT count(*) FROM (
-            SELECT rowid FROM records_fts WHERE records_fts MATCH ?1
-            UNION
-            SELECT id FROM records INDEXED BY records_by_joined_name WHERE service_joined >= ?2 AND service_joined < ?2 || char(1114111)
-            UNION
-            SELECT r.id FROM everyday_names e INDEXED BY everyday_names_by_joined
-            JOIN records r INDEXED BY records_by_service ON r.service_folded = e.service AND r.port_first <= e.port AND r.port_last >= e.port
-            WHERE e.name_joined = ?2)
-        """
-    /// The known uses a search finds: ?1 every word, ?3 the words as a phrase, ?2 the words run
-    /// together as a name or a name's start; at most ?4, best first (SearchRank's raw values).
+    /// The known uses a search finds: ?1 every word, ?3 the words as a phrase, ?5 those with a name
+    /// starting with ?2, the words run together (KnownUseNames); at most ?4, best first
+    /// (SearchRank's raw values).
     private static let searchKnownUsesSQL = """
         WITH hits(id, phrase) AS (
             SELECT rowid, 0 FROM known_uses_fts WHERE known_uses_fts MATCH ?1
             UNION ALL
             SELECT rowid, 1 FROM known_uses_fts WHERE known_uses_fts MATCH ?3
             UNION ALL
-            SELECT id, 0 FROM known_uses WHERE instr(names_joined, ' ' || ?2) > 0
+            SELECT value, 0 FROM json_each(?5)
         ),
         matched AS (SELECT id, max(phrase) AS phrase FROM hits GROUP BY id)
         SELECT \(KnownUse.columns), CASE
@@ -131,8 +129,8 @@ public final class RegistryStore {
     private let coveringPort: Statement
     private let named: Statement
     private let searchPage: Statement
-    private let searchCount: Statement
     private let searchKnownUses: Statement
+    private let knownUseNames: KnownUseNames
     private let knownUsesCovering: Statement
     private let everydayNamesOfService: Statement
     private let everydayNamesOfPort: Statement
@@ -161,6 +159,10 @@ public final class RegistryStore {
         self.statementBudget = statementBudget
         do {
             database = try open()
+            // A search's grouping and unions build temporary b-trees: on a temporary file's pager each
+            // first allocates a page cache of its own (some 90 KB, freed again: page faults on every
+            // search); in memory they take pages as they fill. They hold at most every record.
+            try database.execute("PRAGMA temp_store = MEMORY")
             try Migrator().requireCurrent(database)
         } catch let error as SQLiteError {
             throw RegistryError.notARegistry(path: name, reason: error.message)
@@ -173,8 +175,8 @@ public final class RegistryStore {
         coveringPort = try database.prepare(Self.coveringPortSQL)
         named = try database.prepare(Self.namedSQL)
         searchPage = try database.prepare(Self.searchPageSQL)
-        searchCount = try database.prepare(Self.searchCountSQL)
         searchKnownUses = try database.prepare(Self.searchKnownUsesSQL)
+        knownUseNames = try KnownUseNames(database)
         knownUsesCovering = try database.prepare(Self.knownUsesCoveringSQL)
         everydayNamesOfService = try database.prepare(Self.everydayNamesOfServiceSQL)
         everydayNamesOfPort = try database.prepare(Self.everydayNamesOfPortSQL)
@@ -213,37 +215,40 @@ public final class RegistryStore {
         guard let match = query.ftsQuery, let phrase = query.ftsPhrase else { return SearchResults(total: 0, hits: [], knownUses: []) }
         let joined = query.joinedWords
         return try withinBudget {
-            try searchPage.bind(match, at: 1)
-            try searchPage.bind(query.serviceName, at: 2)
-            try searchPage.bind(joined, at: 3)
-            try searchPage.bind(query.initials, at: 4)
-            try searchPage.bind(phrase, at: 5)
-            try searchPage.bind(limit, at: 6)
-            try searchPage.bind(offset, at: 7)
-            let rankColumn = Int32(Self.recordColumnCount)
-            let hits = try searchPage.rows { row in
-                RecordHit(record: Record(row: row), rank: SearchRank(rawValue: row.int(at: rankColumn))!,
-                          everydayName: row.optionalInt(at: rankColumn + 1).map { _ in EverydayName(row: row, from: rankColumn + 2) })
-            }
-            // A page that is not full ends the matches: it says how many there are, and the count
-            // (a second pass over every match) is needed only for a full page or one past the end.
-            let total: Int
-            if hits.count < limit && !(hits.isEmpty && offset > 0) {
-                total = offset + hits.count
-            } else {
-                try searchCount.bind(match, at: 1)
-                try searchCount.bind(joined, at: 2)
-                total = try searchCount.rows { $0.int(at: 0) }.first ?? 0
+            var (hits, total) = try searchPage(match: match, phrase: phrase, query: query, limit: limit, offset: offset)
+            // A page past the last match has no row to carry the total: the first page's gives it.
+            if hits.isEmpty && offset > 0 {
+                total = try searchPage(match: match, phrase: phrase, query: query, limit: 1, offset: 0).total
             }
             try searchKnownUses.bind(match, at: 1)
             try searchKnownUses.bind(joined, at: 2)
             try searchKnownUses.bind(phrase, at: 3)
             try searchKnownUses.bind(Self.maximumKnownUseHits, at: 4)
+            try searchKnownUses.bind(knownUseNames.ids(namedFrom: joined), at: 5)
             let uses = try searchKnownUses.rows { row in
                 KnownUseHit(knownUse: KnownUse(row: row), rank: SearchRank(rawValue: row.int(at: KnownUse.columnCount))!)
             }
             return SearchResults(total: total, hits: hits, knownUses: uses)
         }
+    }
+
+    /// One run of `searchPage`: its records, and how many match in all (0 when the page is empty).
+    private func searchPage(match: String, phrase: String, query: SearchQuery, limit: Int, offset: Int) throws -> (hits: [RecordHit], total: Int) {
+        try searchPage.bind(match, at: 1)
+        try searchPage.bind(query.serviceName, at: 2)
+        try searchPage.bind(query.joinedWords, at: 3)
+        try searchPage.bind(query.initials, at: 4)
+        try searchPage.bind(phrase, at: 5)
+        try searchPage.bind(limit, at: 6)
+        try searchPage.bind(offset, at: 7)
+        let rankColumn = Int32(Self.recordColumnCount)
+        var total = 0
+        let hits = try searchPage.rows { row in
+            total = row.int(at: rankColumn + 1)
+            return RecordHit(record: Record(row: row), rank: SearchRank(rawValue: row.int(at: rankColumn))!,
+                             everydayName: row.optionalInt(at: rankColumn + 2).map { _ in EverydayName(row: row, from: rankColumn + 3) })
+        }
+        return (hits, total)
     }
 
     /// The known uses of `port` that vendors document, in the order of knowledge/known-uses.csv;
