@@ -71,7 +71,7 @@ final class LoadConnection {
 
     private static let headEnd = Array("\r\n\r\n".utf8)
     private static let lengthName = Array("content-length:".utf8)
-    private static let closeField = Array("\r\nconnection: close\r\n".utf8)
+    private static let closeField = Array("\r\nconnection: close".utf8)
 
     private func completeResponse() throws(LoadError) -> LoadResponse? {
         guard let end = received.withUnsafeBufferPointer({ Self.find(Self.headEnd, in: $0, from: max(0, scanned - 3)) }) else {
@@ -90,7 +90,7 @@ final class LoadConnection {
         }
         let total = end + 4 + length
         guard received.count >= total else { return nil }
-        let closes = (lowered + Self.headEnd).withUnsafeBufferPointer { Self.find(Self.closeField, in: $0, from: 0) } != nil
+        let closes = lowered.withUnsafeBufferPointer { Self.find(Self.closeField, in: $0, from: 0) } != nil
         received.removeFirst(total)
         scanned = 0
         inFlightSince = nil

@@ -49,9 +49,12 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
         epoll_ctl(epoll, EPOLL_CTL_ADD, connections[index].descriptor, &event)
     }
     connections.indices.forEach(watch)
+    /// A new connection in slot `index`, keeping the requests that wait for the slot (open loop).
     func reconnect(_ index: Int) throws(LoadError) {
+        let waiting = connections[index].waiting
         epoll_ctl(epoll, EPOLL_CTL_DEL, connections[index].descriptor, nil)
         connections[index] = try LoadConnection(host: settings.host, port: settings.port)
+        connections[index].waiting = waiting
         watch(index)
     }
     var answered = [Int](repeating: 0, count: connections.count)
@@ -121,7 +124,6 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
             if response.closes {
                 result.reconnects += 1
                 try reconnect(index)
-                connections[index].waiting = connection.waiting
             }
             if openLoop {
                 if !connections[index].waiting.isEmpty { send(on: index, since: connections[index].waiting.removeFirst()) }
