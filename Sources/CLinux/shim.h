@@ -13,3 +13,6 @@
 // A GNU extension, declared only under _GNU_SOURCE: accept with SOCK_NONBLOCK | SOCK_CLOEXEC
 // in one call.
 extern int accept4(int socket, struct sockaddr *address, socklen_t *length, int flags);
+// Another, and its set type: the CPUs a thread may run on (HostState's UsableProcessors).
+#include <sched.h>
+extern int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);

@@ -12,8 +12,9 @@ public struct HTTPServerConfiguration: Sendable {
     /// Connections the kernel may hold waiting for accept.
     public var backlog: Int32 = 511
     /// I/O threads; each connection is served by one of them. Their own threads (not Dispatch's
-    /// shared pool) keep the server answering whatever else the process runs.
-    public var workerThreads = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// shared pool) keep the server answering whatever else the process runs. The application
+    /// sizes it to the processors it may use (more threads than that only take turns).
+    public var workerThreads = 1
     public var limits = HTTPLimits()
 
     public init() {}

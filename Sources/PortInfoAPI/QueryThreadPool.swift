@@ -1,6 +1,6 @@
 import Dispatch
 import Synchronization
-import Glibc
+import HostState
 import HTTPServer
 
 /// Threads of its own that run the API's slow work (SQLite queries, /proc scans), so that it never
@@ -14,7 +14,7 @@ final class QueryThreadPool: Sendable {
     /// Queries from SQLite's page cache keep a processor busy; /proc scans and cold pages wait in
     /// the kernel: two threads a processor keep the processors busy through those waits.
     static let threadsPerProcessor = 2
-    static let defaultThreadCount = threadsPerProcessor * max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    static let defaultThreadCount = threadsPerProcessor * UsableProcessors.count()
     /// Each connection has at most one request in the queue (it reads its next one only once
     /// answered), so the queue holds one job per waiting connection: 1024 is 16 times the 64
     /// connections of the soak and four clients at their per-client connection cap (256). At about

@@ -82,7 +82,7 @@ struct Serve: ParsableCommand {
     @Option(help: "Pending connections the kernel may queue. (env PORTINFO_BACKLOG, default 511)")
     var backlog: Int32?
 
-    @Option(help: "Threads serving connections: reading, writing, and answering what is in memory. (env PORTINFO_WORKER_THREADS, default: one per processor)")
+    @Option(help: "Threads serving connections: reading, writing, and answering what is in memory. (env PORTINFO_WORKER_THREADS, default: one per processor this process may use, by its CPU affinity and cgroup CPU limit)")
     var workerThreads: Int?
 
     @Option(help: "Longest request line in bytes; longer is 414. (env PORTINFO_MAX_REQUEST_LINE, default 8192)")
@@ -173,7 +173,7 @@ struct Serve: ParsableCommand {
         let metadata = api.servedRegistry
         let age = RegistryAge(metadata).map { ", \($0.seconds() / 86_400) days old" } ?? ""
         logger.info("""
-            portinfo \(PortInfo.version) listening on \(configuration.host) port \(server.port); registry \
+            portinfo \(PortInfo.version) listening on \(configuration.host) port \(server.port) with \(configuration.workerThreads) I/O \(configuration.workerThreads == 1 ? "thread" : "threads"); registry \
             \(registry.fallbackImage == nil ? database.path : "in memory"): \(metadata.recordCount) records from \(metadata.source), \
             newest IANA date \(metadata.newestIANADate ?? "none")\(age)
             """)
@@ -243,7 +243,7 @@ struct Serve: ParsableCommand {
         configuration.backlog = try EnvironmentDefault.integer(backlog, "PORTINFO_BACKLOG", option: "--backlog",
                                                                default: configuration.backlog, in: 0...Int32.max)
         configuration.workerThreads = try EnvironmentDefault.integer(workerThreads, "PORTINFO_WORKER_THREADS", option: "--worker-threads",
-                                                                     default: configuration.workerThreads, in: 1...Int.max)
+                                                                     default: UsableProcessors.count(), in: 1...Int.max)
         var limits = HTTPLimits()
         limits.maxConnections = try EnvironmentDefault.integer(maxConnections, "PORTINFO_MAX_CONNECTIONS", option: "--max-connections",
                                                                default: limits.maxConnections, in: 1...Int.max)

@@ -14,17 +14,16 @@ public final class ServerProcess {
 
     /// Starts `portinfo serve` with `arguments` (host and port are chosen here) and waits for its
     /// startup line, which names the port it listens on. `descriptorLimit` sets both its soft and
-    /// hard limits on open files (serve lifts the soft one to the hard one), through prlimit(1).
+    /// hard limits on open files (serve lifts the soft one to the hard one), through prlimit(1);
+    /// `cpus` (a list such as "0" or "0-1") the processors it may run on, through taskset(1).
     public init(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil,
-                descriptorLimit: Int? = nil) throws {
-        let serve = [productsDirectory.appendingPathComponent("portinfo").path, "serve", "--host", "127.0.0.1", "--port", "0"] + arguments
-        if let descriptorLimit {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
-            process.arguments = ["--nofile=\(descriptorLimit):\(descriptorLimit)", "--"] + serve
-        } else {
-            process.executableURL = URL(fileURLWithPath: serve[0])
-            process.arguments = Array(serve.dropFirst())
-        }
+                descriptorLimit: Int? = nil, cpus: String? = nil) throws {
+        var command: [String] = []
+        if let descriptorLimit { command += ["/usr/bin/prlimit", "--nofile=\(descriptorLimit):\(descriptorLimit)", "--"] }
+        if let cpus { command += ["/usr/bin/taskset", "--cpu-list", cpus] }
+        command += [productsDirectory.appendingPathComponent("portinfo").path, "serve", "--host", "127.0.0.1", "--port", "0"] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         process.environment = isolatedEnvironment(dataHome: dataHome, environment)
         process.standardOutput = output
         process.standardError = output

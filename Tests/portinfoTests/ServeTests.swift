@@ -18,6 +18,28 @@ import TestSupport
         #expect(try server.request("/ports/70000")?.status == 400)
     }
 
+    /// Held to one processor, it starts one I/O thread and two query threads (two I/O threads
+    /// there would take turns on it); an explicit --worker-threads still wins.
+    @Test func threadsFollowTheProcessorsTheProcessMayUse() throws {
+        let folder = try seededFolder()
+        let held = try ServerProcess(["--db", folder.path("registry.db")], cpus: "0")
+        #expect(held.startupLog.contains(" with 1 I/O thread; "))
+        #expect(threadNames(of: held).filter { $0.hasPrefix("portinfo.worker") }.count == 1)
+        #expect(threadNames(of: held).filter { $0 == "portinfo-query" }.count == 2)
+        #expect(try held.request("/ports/600")?.status == 200)
+
+        let told = try ServerProcess(["--db", folder.path("registry.db"), "--worker-threads", "3"], cpus: "0")
+        #expect(told.startupLog.contains(" with 3 I/O threads; "))
+        #expect(threadNames(of: told).filter { $0.hasPrefix("portinfo.worker") }.count == 3)
+    }
+
+    private func threadNames(of server: ServerProcess) -> [String] {
+        let tasks = "/proc/\(server.process.processIdentifier)/task"
+        return ((try? FileManager.default.contentsOfDirectory(atPath: tasks)) ?? []).compactMap { task in
+            (try? String(contentsOfFile: "\(tasks)/\(task)/comm", encoding: .utf8))?.trimmingCharacters(in: .newlines)
+        }
+    }
+
     @Test func healthcheckPassesWhileTheServerAnswersAndFailsAfter() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db")])
