@@ -40,10 +40,15 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
 
     // MARK: Events, on the worker's thread
 
-    func socketReady(_ readiness: EpollSet.Readiness, at time: EventTime, readBuffer: UnsafeMutableRawBufferPointer) {
+    /// Reads at most once; true when that read filled `readBuffer` and the connection still
+    /// reads: more input may be waiting, which the edge-triggered set will not report again.
+    func socketReady(_ readiness: EpollSet.Readiness, at time: EventTime, readBuffer: UnsafeMutableRawBufferPointer) -> Bool {
+        var filledBuffer = false
         if readiness.readable || (readiness.hungUp && registered.read) {
             switch socket.read(into: readBuffer) {
-            case let .bytes(count): lifecycle.received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]), at: time)
+            case let .bytes(count):
+                filledBuffer = count == readBuffer.count
+                lifecycle.received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]), at: time)
             case .wouldBlock: break
             case .end: lifecycle.receivedEnd()
             case .failed: lifecycle.socketFailed()
@@ -53,6 +58,8 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
         }
         if readiness.writable { lifecycle.becameWritable() }
         run(at: time)
+        // Not reading now, it is reported again once its interest turns back to reading.
+        return filledBuffer && !lifecycle.isClosed && registered.read
     }
 
     func deadlinePassed(at time: EventTime) {

@@ -6,7 +6,8 @@ import Synchronization
 /// One of the server's I/O threads: a thread of its own that owns a set of connections, waits
 /// for their sockets in one epoll set, and looks for connections past their deadlines. The
 /// kernel wakes it straight from epoll_wait, with every ready connection at once; it serves them
-/// as one batch, each at most one read, so none waits behind another's burst. Other threads hand
+/// as one batch, each at most one read, so none waits behind another's burst (one whose read
+/// filled the buffer is read again in the next batch, unprompted). Other threads hand
 /// it work (a connection to adopt, an application's answer, stopping) through `execute`, which
 /// wakes it with an eventfd in the same set. (Dispatch's read sources cost a hand-off from its
 /// manager thread and a re-arm on every wake-up: a third of the time a cached answer took.)
@@ -37,6 +38,8 @@ final class IOWorker: @unchecked Sendable {
     /// Hears of each connection once it is closed; set by `start`, before any connection.
     private var onClose: @Sendable (HTTPConnection) -> Void = { _ in }
     private var connections: [UInt64: HTTPConnection] = [:]
+    /// Connections whose last read filled the buffer: read again in the next batch.
+    private var unreadInput: Set<UInt64> = []
     private var lastConnectionID: UInt64 = 0
     private var stopping = false
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
@@ -114,8 +117,13 @@ final class IOWorker: @unchecked Sendable {
         let interest = connection.initialInterest
         epoll.add(socket.descriptor, token: connection.id, read: interest.read, write: interest.write)
         // A refusal is written at once; a new connection's request may already be waiting.
-        connection.socketReady(EpollSet.Readiness(token: connection.id, readable: refusal == nil, writable: true, hungUp: false),
-                               at: time, readBuffer: readBuffer)
+        serveReady(EpollSet.Readiness(token: connection.id, readable: refusal == nil, writable: true, hungUp: false), at: time)
+    }
+
+    private func serveReady(_ readiness: EpollSet.Readiness, at time: EventTime) {
+        if connections[readiness.token]?.socketReady(readiness, at: time, readBuffer: readBuffer) == true {
+            unreadInput.insert(readiness.token)
+        }
     }
 
     func watch(_ connection: HTTPConnection, interest: ConnectionLifecycle.Interest) {
@@ -151,16 +159,22 @@ final class IOWorker: @unchecked Sendable {
     private func run() {
         var nextDeadlineCheck = ContinuousClock.now + Self.deadlineCheckInterval
         while !stopping {
-            let count = epoll.wait(into: events, upTo: nextDeadlineCheck - .now)
+            let count = epoll.wait(into: events, upTo: unreadInput.isEmpty ? nextDeadlineCheck - .now : .zero)
             let time = eventTime()
+            var leftOver = unreadInput
+            unreadInput.removeAll(keepingCapacity: true)
             for event in events[..<count] {
                 let readiness = EpollSet.readiness(of: event)
                 if readiness.token == Self.wakeUpToken {
                     wakeUp.clear()
+                } else if !leftOver.isEmpty, leftOver.remove(readiness.token) != nil {
+                    serveReady(EpollSet.Readiness(token: readiness.token, readable: true, writable: readiness.writable,
+                                                  hungUp: readiness.hungUp), at: time)
                 } else {
-                    connections[readiness.token]?.socketReady(readiness, at: time, readBuffer: readBuffer)
+                    serveReady(readiness, at: time)
                 }
             }
+            for token in leftOver { serveReady(EpollSet.Readiness(token: token, readable: true, writable: false, hungUp: false), at: time) }
             // Always, not only on a wake-up: work handed over while the batch ran is taken now.
             for work in handedOver.withLock({ waiting in defer { waiting = [] }; return waiting }) { work() }
             if time.instant >= nextDeadlineCheck {

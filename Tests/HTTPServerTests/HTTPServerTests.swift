@@ -76,6 +76,23 @@ func get(_ target: String = "/", extra: String = "") -> String {
         #expect(client.readResponse()?.body.hasPrefix("GET /4\n") == true)
     }
 
+    /// More than one read's worth (64 KiB) in one write: the socket is not reported ready again
+    /// for what is left after the first read, which the worker must come back to by itself.
+    @Test func pipelinedRequestsBeyondOneReadAreAllAnswered() throws {
+        let server = try TestServer()
+        let client = try server.client()
+        let count = 4000
+        let requests = (1...count).map { get("/\($0)") }.joined()
+        #expect(requests.utf8.count > 2 * 64 * 1024)
+        client.send(requests)
+        for number in 1...count {
+            guard client.readResponse()?.body.hasPrefix("GET /\(number)\n") == true else {
+                Issue.record("request \(number) of \(count) was not answered")
+                return
+            }
+        }
+    }
+
     @Test func aRequestSentOneByteAtATimeIsAnswered() throws {
         let server = try TestServer()
         let client = try server.client()
