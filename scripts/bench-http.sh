@@ -8,6 +8,11 @@
 #  - req/s of GET /search?q=sql;
 #  - resident memory after those requests, and with 1,000 idle keep-alive connections (target < 30 MB);
 #  - time from process start to the first 200 with a seeded database (target < 50 ms).
+# On a machine with two or more processors, the servers run on the last one and the load
+# generators on the others (taskset): each server has a processor of its own, as on its own box,
+# rather than taking turns with its clients, whose share of the processors would set the tail.
+# nginx runs one worker; portinfo sizes its I/O threads by the processors it may use (one).
+# BENCH_PIN=0 lets servers and load generators share every processor instead.
 #   scripts/bench-http.sh        (CSV: $PORTINFO_IANA_CSV, else the repository's iana/; installs wrk and nginx if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +23,18 @@ if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
     apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk nginx-light >/dev/null
 fi
 duration=${BENCH_DURATION:-10s}
+processors=$(nproc)
+if [ "${BENCH_PIN:-1}" = 0 ]; then
+    server_cpus=0-$((processors - 1)) client_cpus=0-$((processors - 1)) client_threads=$processors
+elif [ "$processors" -ge 2 ]; then
+    server_cpus=$((processors - 1)) client_cpus=0-$((processors - 2)) client_threads=$((processors - 1))
+else
+    server_cpus=0 client_cpus=0 client_threads=1
+fi
+# Prefixes, not functions: a function run in the background would leave $! naming a subshell.
+on_server=(taskset --cpu-list "$server_cpus")
+on_client=(taskset --cpu-list "$client_cpus")
+echo "servers on processors $server_cpus, load generators on $client_cpus ($client_threads threads)"
 portinfo_port=18080
 nginx_port=18081
 
@@ -60,9 +77,10 @@ for _ in 1 2 3 4 5; do starts+=("$(start_time_ms)"); done
 start_median=$(median "${starts[@]}")
 
 # One client address opens all 1,000 connections: lift the per-client cap (256 by default).
-"$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port "$portinfo_port" --access-log off --max-connections-per-client 4096 >/dev/null &
+"${on_server[@]}" "$binary" serve --db "$work/registry.db" --host 127.0.0.1 --port "$portinfo_port" --access-log off --max-connections-per-client 4096 >"$work/portinfo.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$portinfo_port/healthz" && break; sleep 0.05; done
+echo "portinfo: $(grep -o 'with [0-9]* I/O threads*' "$work/portinfo.log")"
 
 # nginx, one worker, serving the same body as a file, with headers like portinfo's.
 mkdir -p "$work/nginx/ports"
@@ -87,7 +105,7 @@ http {
     }
 }
 EOF
-nginx -c "$work/nginx.conf" &
+"${on_server[@]}" nginx -c "$work/nginx.conf" &
 nginx_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/ports/600" && break; sleep 0.05; done
 curl -fs -o /dev/null "http://127.0.0.1:$nginx_port/ports/600" || { echo "bench-http: nginx does not serve the file" >&2; exit 1; }
@@ -97,7 +115,7 @@ curl -sI "http://127.0.0.1:$nginx_port/ports/600" | sed 's/^/  /'
 
 # wrk's summary -> "requests_per_second p50_ms p99_ms"
 measure() { # measure URL CONNECTIONS
-    wrk -t2 -c"$2" -d"$duration" --latency "$1" | awk '
+    "${on_client[@]}" wrk -t"$client_threads" -c"$2" -d"$duration" --latency "$1" | awk '
         function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
         $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) } $1 == "Requests/sec:" { rps = $2 }
         END { printf "%.0f %.3f %.3f\n", rps, p50, p99 }'
@@ -106,7 +124,7 @@ measure() { # measure URL CONNECTIONS
 # fixed rate, and per-connection counts. load PORT ARGS... -> its key=value lines.
 loadgen=$(dirname "$binary")/LoadGenerator
 [ -x "$loadgen" ] || (swift build -c release --product LoadGenerator >/dev/null)
-load() { local port=$1; shift; "$loadgen" --port "$port" --duration "${duration%s}" "$@"; }
+load() { local port=$1; shift; "${on_client[@]}" "$loadgen" --port "$port" --duration "${duration%s}" --threads "$client_threads" "$@"; }
 value() { sed -n "s/.*[ ^]$1=\([0-9.]*\).*/\1/p" | head -1; }
 
 printf '%-38s %10s %9s %9s\n' "" "req/s" "p50 ms" "p99 ms"
@@ -127,14 +145,14 @@ rss_after_load=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
 rate=${BENCH_RATE:-5000}
 for target in "nginx $nginx_port" "portinfo $portinfo_port"; do
     set -- $target
-    out=$(load "$2" --rate "$rate" --connections 50 --threads 2 | grep '^latency_ms')
+    out=$(load "$2" --rate "$rate" --connections 50 | grep '^latency_ms')
     echo "$1 open loop at $rate req/s, 50 conns: p50 $(echo "$out" | value p50) ms, p99 $(echo "$out" | value p99) ms," \
         "p99.9 $(echo "$out" | value p999) ms$( [ "$1" = portinfo ] && echo " (target: p99 < 1 ms)")"
 done
 # Fairness: closed loop, how evenly the connections were served (requests per connection).
 for target in "nginx $nginx_port" "portinfo $portinfo_port"; do
     set -- $target
-    out=$(load "$2" --connections 50 --threads 2)
+    out=$(load "$2" --connections 50)
     per=$(echo "$out" | grep '^per_connection') totals=$(echo "$out" | grep '^requests=')
     min=$(echo "$per" | value min) med=$(echo "$per" | value median) max=$(echo "$per" | value max)
     awk -v n="$1" -v a="$min" -v m="$med" -v b="$max" -v r="$(echo "$totals" | value rate)" -v c="$(echo "$totals" | value reconnects)" 'BEGIN {
