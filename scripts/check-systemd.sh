@@ -113,7 +113,7 @@ env -i PORTINFO_DB="$db" PORTINFO_HOST=127.0.0.1 PORTINFO_PORT=0 PORTINFO_ACCESS
 server_pid=$!
 port=""
 for _ in $(seq 100); do
-    port=$(sed -n 's/.* listening on 127\.0\.0\.1 port \([0-9]*\);.*/\1/p' "$work/serve.log")
+    port=$(sed -n 's/.* listening on 127\.0\.0\.1 port \([0-9]*\) .*/\1/p' "$work/serve.log")
     [ -n "$port" ] && break
     kill -0 "$server_pid" 2>/dev/null || break
     sleep 0.1
