@@ -57,7 +57,7 @@ public final class ServerProcess {
         }
     }
 
-    /// "… listening on 127.0.0.1 port 43123; …" -> 43123
+    /// "… listening on 127.0.0.1 port 43123 with 2 I/O threads; …" -> 43123
     private static func listeningPort(in log: String) -> Int? {
         guard let range = log.range(of: " port ", range: log.range(of: "listening on ").map { $0.upperBound..<log.endIndex }) else {
             return nil
