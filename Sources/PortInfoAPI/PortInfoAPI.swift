@@ -437,11 +437,14 @@ public final class PortInfoAPI: Sendable {
     /// one, and the search's best results.
     private func lookupPageReply(_ query: QueryParameters, generation: RegistryGeneration,
                                  context: Answer.Context) throws(Problem) -> Reply {
-        guard let text = try query.value("q").map({ Substring($0).trimmingWhitespace() }), !text.isEmpty else {
+        // The caps count what was sent, spaces around it included, as /search's do.
+        let given = try query.value("q") ?? ""
+        let search: SearchQuery
+        do { search = try SearchQuery(given) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
+        let text = Substring(given).trimmingWhitespace()
+        guard !text.isEmpty else {
             return .ready(.registry(LookupPage.rendered(), .html, caching: .registry(.html, sharedCaches: true), context: context))
         }
-        let search: SearchQuery
-        do { search = try SearchQuery(text) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
         let port = PortLookup.port(fromDecimal: text)
         return .slow(context: context, representation: .html) { [self] () throws(Problem) in
             let lookup = try port.map { (port) throws(Problem) in try fromRegistry(generation) { try $0.lookup(port: port) } }
