@@ -36,7 +36,8 @@ import TestSupport
     /// server to the spec both ways (no valid `q` refused, no invalid one taken).
     @Test func theSearchTextTheSpecAllowsIsWhatTheServerAccepts() throws {
         let spec = try String(contentsOf: file, encoding: .utf8)
-        let search = try #require(spec.range(of: "  /search:")).upperBound
+        // The one schema every `q` of a search (/search, the lookup page) takes.
+        let search = try #require(spec.range(of: "\n    SearchText:\n")).upperBound
         let patternLine = try #require(spec[search...].split(separator: "\n").first { $0.contains("pattern: '") })
         let pattern = String(patternLine.drop { $0 != "'" }.dropFirst().dropLast())
         let maxLength = try #require(spec[search...].split(separator: "\n").first { $0.contains("maxLength:") }
