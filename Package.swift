@@ -32,9 +32,11 @@ let package = Package(
         .plugin(name: "EmbedKnowledge", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // And assets/widget.js, the wiki widget the server hands out.
         .plugin(name: "EmbedWidget", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+        // Helpers every module may use: text made safe to print.
+        .target(name: "Basics"),
         .target(
             name: "Registry",
-            dependencies: ["CSQLite"],
+            dependencies: ["CSQLite", "Basics"],
             plugins: ["EmbedMigrations", "EmbedSnapshot", "EmbedKnowledge"]
         ),
         .target(
@@ -47,6 +49,7 @@ let package = Package(
         .target(
             name: "PortInfoAPI",
             dependencies: [
+                "Basics",
                 "HTTPServer",
                 "Registry",
                 "HostState",
@@ -60,6 +63,7 @@ let package = Package(
         .executableTarget(
             name: "portinfo",
             dependencies: [
+                "Basics",
                 "PortInfoAPI",
                 "HTTPServer",
                 "HostState",
@@ -86,6 +90,7 @@ let package = Package(
             path: "Benchmarks/LoadGenerator"
         ),
         .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "HostStateTests", dependencies: ["HostState", "TestSupport"]),

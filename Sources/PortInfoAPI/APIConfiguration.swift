@@ -38,10 +38,14 @@ public struct APIConfiguration: Sendable {
     /// At least 1; 1024 by default (QueryThreadPool says why).
     public var queryQueueLength: Int
 
-    /// How long one SQLite statement may run before it is stopped and its request answered 503
-    /// with `Retry-After` (`query-timed-out`). More than 0; RegistryStore's default (250 ms,
-    /// eight times the dearest statement measured) by default.
+    /// How long one SQLite statement may take in all, waits for a processor included, before it
+    /// is stopped and its request answered 503 with `Retry-After` (`query-timed-out`): the
+    /// backstop behind the CPU-time budget that counts (`statementBudget`). More than 0;
+    /// RegistryStore's (2 s) by default.
     public var queryTimeBudget: Duration
+
+    /// The largest registry database file loaded; a larger one is refused unread. 64 MiB by default.
+    public var maximumDatabaseBytes: Int
 
     /// Where the API records its metrics, and what `/metrics` shows: anything else recorded there
     /// (through a swift-metrics factory on it, say) shows too. A new one by default.
@@ -51,7 +55,8 @@ public struct APIConfiguration: Sendable {
                 allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
                 localReporting: LocalReporting? = nil, queryThreads: Int = defaultQueryThreads,
                 queryQueueLength: Int = defaultQueryQueueLength,
-                queryTimeBudget: Duration = RegistryStore.defaultStatementBudget,
+                queryTimeBudget: Duration = RegistryStore.defaultStatementBudget.wall,
+                maximumDatabaseBytes: Int = RegistryLoad.defaultMaximumDatabaseBytes,
                 metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.databasePath = databasePath
         self.sitePortsPath = sitePortsPath
@@ -62,7 +67,13 @@ public struct APIConfiguration: Sendable {
         self.queryThreads = queryThreads
         self.queryQueueLength = queryQueueLength
         self.queryTimeBudget = queryTimeBudget
+        self.maximumDatabaseBytes = maximumDatabaseBytes
         self.metricsRegistry = metricsRegistry
+    }
+
+    /// What one statement may take: RegistryStore's CPU time, and `queryTimeBudget` in all.
+    var statementBudget: TimeBudget {
+        TimeBudget(cpu: RegistryStore.defaultStatementBudget.cpu, wall: queryTimeBudget)
     }
 
     public static let defaultQueryThreads = QueryThreadPool.defaultThreadCount

@@ -9,6 +9,8 @@ struct Answer: Sendable {
         case registry(Representation, sharedCaches: Bool)
         /// `/registry`: a registry answer whose body has a tag of its own.
         case registryDescription(APIJSON.Format)
+        /// `/registry/changes`: a registry answer tagged by the changes it lists too.
+        case registryChanges(APIJSON.Format)
         /// A file of the binary's (`/widget.js`): its tag, `max-age`, and a 304 for a match.
         case asset(EntityTag)
         /// About this moment, or about this request: `no-store`.

@@ -2,10 +2,10 @@ import HTTPServer
 import Registry
 
 /// The strong ETag of a registry answer. Every answer of one registry in one format shares it:
-/// it is made of what the answers are made of (the CSV's SHA-256, the site file's, the schema,
-/// and the version of the answers' format), so every replica and every restart serving the same
-/// data gives the same tag, a seed of other data changes every one, and the compact and indented
-/// bodies, which differ byte for byte, have tags of their own.
+/// it is made of what the answers are made of (the CSV's SHA-256, the site file's, the knowledge
+/// tables', the schema, and the version of the answers' format), so every replica and every
+/// restart serving the same data gives the same tag, a seed of other data changes every one, and
+/// the compact and indented bodies, which differ byte for byte, have tags of their own.
 struct EntityTag: Sendable, Equatable {
     /// Bumped whenever answers change for the same data: a field added, say.
     static let answerFormatVersion = 3
@@ -16,14 +16,27 @@ struct EntityTag: Sendable, Equatable {
     let value: String
 
     init(registry metadata: RegistryMetadata, representation: Representation) {
-        var digest = SHA256()
-        digest.update(Array("\(metadata.csvSHA256) \(metadata.site?.sha256 ?? "-") \(Migration.latestVersion) \(Self.answerFormatVersion)".utf8))
         let suffix = switch representation {
         case .json(.compact): ""
         case .json(.pretty): "-pretty"
         case .html: "-html"
         }
-        value = "\"\(digest.finalize().prefix(Self.digestDigits))\(suffix)\""
+        value = Self.value(Self.registryParts(metadata), suffix: suffix)
+    }
+
+    /// The tag of `/registry/changes`: the registry's parts, and the SHA-256 of the changes it lists.
+    init(registry metadata: RegistryMetadata, changes: String, format: APIJSON.Format) {
+        value = Self.value(Self.registryParts(metadata) + " changes \(changes)", suffix: format == .pretty ? "-pretty" : "")
+    }
+
+    private static func registryParts(_ metadata: RegistryMetadata) -> String {
+        "\(metadata.csvSHA256) \(metadata.site?.sha256 ?? "-") \(metadata.knowledgeSHA256) \(Migration.latestVersion) \(answerFormatVersion)"
+    }
+
+    private static func value(_ parts: String, suffix: String) -> String {
+        var digest = SHA256()
+        digest.update(Array(parts.utf8))
+        return "\"\(digest.finalize().prefix(digestDigits))\(suffix)\""
     }
 
     /// The tag of an answer whose body is its own (`/registry`, which tells when it was seeded).

@@ -36,10 +36,12 @@ struct FinishingStage: Sendable {
         var fields: [(name: String, value: String)] = []
         fields.reserveCapacity(answer.fields.count + 5)
         switch answer.caching {
-        case .registry, .registryDescription, .asset:
+        case .registry, .registryDescription, .registryChanges, .asset:
             let (tag, sharedCaches) = switch answer.caching {
             case let .registryDescription(format):
                 (format == .pretty ? generation.registryBodyTags.pretty : generation.registryBodyTags.compact, true)
+            case let .registryChanges(format):
+                (format == .pretty ? generation.changesTags.pretty : generation.changesTags.compact, true)
             case let .registry(representation, sharedCaches): (generation.tag(representation), sharedCaches)
             case let .asset(tag): (tag, true)
             case .noStore, .unstated: preconditionFailure("not a tagged answer")

@@ -15,8 +15,8 @@ public final class PortInfoAPI: Sendable {
     public let configuration: APIConfiguration
     private let queries: QueryThreadPool
     private let finishing: FinishingStage
-    /// The registry served now; each request takes it once, as it begins.
-    private let current: Mutex<RegistryGeneration>
+    /// The registry served now, and the files it comes from.
+    private let registry: RegistryWatcher
     private let openAPISpecBody = Array(OpenAPISpec.text.utf8)
     private let widgetTag = EntityTag(digestOf: Widget.script, format: .compact)
     /// What the API records, for `/metrics`; give it to the HTTP server as its observer.
@@ -26,8 +26,6 @@ public final class PortInfoAPI: Sendable {
     private let localHost: (rules: LocalAccessRules, scanner: ListenerScanner)?
     /// This host's name, as `/listeners` answers say.
     private let hostName: String
-    /// What `checkRegistry` last saw of the files, and why it did not switch (serialized).
-    private let watch = Mutex<(file: DatabaseFileState?, siteFile: DatabaseFileState?, problem: UntakenRegistry?)>((nil, nil, nil))
 
     /// A full query queue drains in milliseconds, and a query stopped at its time budget is one
     /// of a burst: a second later is soon enough, and spreads retries.
@@ -39,13 +37,16 @@ public final class PortInfoAPI: Sendable {
     /// serves `configuration.fallbackImage`; fails with a RegistryError when there is neither, or
     /// when the database is not a complete registry of this binary's schema, or a
     /// PortInfoAPIError. A database SQLite's quick_check finds damaged is served, and fails
-    /// /healthz.
+    /// /healthz. The registry watcher (`checkRegistry`) takes new registries from then on.
     public init(configuration: APIConfiguration) throws {
         guard configuration.cacheMaxAge >= 0 else { throw PortInfoAPIError.negativeCacheMaxAge(configuration.cacheMaxAge) }
         guard configuration.queryThreads >= 1, configuration.queryQueueLength >= 1 else {
             throw PortInfoAPIError.invalidQueryPoolSize(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength)
         }
         guard configuration.queryTimeBudget > .zero else { throw PortInfoAPIError.nonPositiveQueryTimeBudget(configuration.queryTimeBudget) }
+        guard configuration.maximumDatabaseBytes > 0 else {
+            throw PortInfoAPIError.nonPositiveMaximumDatabaseSize(configuration.maximumDatabaseBytes)
+        }
         self.configuration = configuration
         let queries = try QueryThreadPool(threads: configuration.queryThreads, queueLength: configuration.queryQueueLength,
                                           name: "portinfo-query")
@@ -72,99 +73,21 @@ public final class PortInfoAPI: Sendable {
             localHost = nil
         }
         hostName = LocalHostReport.hostName
-        let file = DatabaseFileState(path: configuration.databasePath)
-        let siteFile = configuration.sitePortsPath.flatMap(DatabaseFileState.init(path:))
-        let first = try Self.generation(configuration: configuration, file: file, siteFile: siteFile, scanner: localHost?.scanner)
-        current = Mutex(first)
-        watch.withLock { $0 = (file, siteFile, nil) }
-        metrics.registryLoaded(first.metadata)
-        if let damage = first.damage {
-            logger.critical("the registry database failed SQLite's quick_check: re-seed it",
-                            metadata: ["database": "\(configuration.databasePath)", "found": "\(damage)"])
-        }
-        first.clashes.forEach { logger.warning("site ports: \($0)") }
-    }
-
-    /// The registry in the database file (with the site file's records, when there is one), or
-    /// the fallback image when there is no file.
-    private static func generation(configuration: APIConfiguration, file: DatabaseFileState?, siteFile: DatabaseFileState?,
-                                   scanner: ListenerScanner?) throws -> RegistryGeneration {
-        let image: RegistryImage
-        if file == nil, let fallback = configuration.fallbackImage {
-            image = try fallback.copy()
-        } else {
-            image = try RegistryImage.load(from: configuration.databasePath)
-        }
-        let clashes = try configuration.sitePortsPath.map { try image.replaceSitePorts(with: SitePortsFile(path: $0)) } ?? []
-        return try RegistryGeneration(image: image, file: file, siteFile: siteFile, clashes: clashes,
-                                      configuration: configuration, scanner: scanner)
+        registry = try RegistryWatcher(configuration: configuration, scanner: localHost?.scanner, metrics: metrics)
     }
 
     /// The registry served now.
-    private var generation: RegistryGeneration { current.withLock { $0 } }
+    private var generation: RegistryGeneration { registry.generation }
 
     /// Where the registry served now came from.
     public var servedRegistry: RegistryMetadata { generation.metadata }
 
     /// Looks at the database file and the site file, and when either changed since last time
-    /// (or `force`), loads them and switches to the registry they now hold, logging what changed
-    /// and counting it. What cannot be served (a file gone, truncated, damaged, not a registry, a
-    /// bad site file) is not switched to: the registry held is served still, whole, and /healthz
-    /// says degraded, with why, until a sound one is in place. Call it from one thread at a time
-    /// (the server calls it every second, and on SIGHUP); it never holds up a request.
+    /// (or `force`), takes the registry they now hold if it can be served whole (RegistryWatcher).
+    /// Call it from one thread at a time (the server calls it every second, and on SIGHUP); it
+    /// never holds up a request.
     public func checkRegistry(force: Bool = false) {
-        let path = configuration.databasePath
-        let file = DatabaseFileState(path: path)
-        let siteFile = configuration.sitePortsPath.flatMap(DatabaseFileState.init(path:))
-        let seen = watch.withLock { $0 }
-        guard force || file != seen.file || siteFile != seen.siteFile else { return }
-        let serving = generation
-        var problem: UntakenRegistry?
-        if file == nil && serving.file != nil {
-            problem = UntakenRegistry(reason: "the database file was deleted", detail: "\(path) is gone")
-        } else if !(file == nil && siteFile == serving.siteFile && !force) {
-            do {
-                let next = try Self.generation(configuration: configuration, file: file, siteFile: siteFile, scanner: localHost?.scanner)
-                if let damage = next.damage {
-                    problem = UntakenRegistry(reason: "the database file fails SQLite's quick_check", detail: "\(path): \(damage)")
-                } else if next.compactTag.value != serving.compactTag.value || serving.damage != nil {
-                    switchTo(next, from: serving)
-                }
-            } catch {
-                if case .invalidSitePorts? = error as? RegistryError {
-                    problem = UntakenRegistry(reason: "the site ports file cannot be read", detail: "\(error)")
-                } else {
-                    problem = UntakenRegistry(reason: "the database file is not a portinfo registry this server can serve",
-                                              detail: "\(path): \(error)")
-                }
-            }
-        }
-        watch.withLock { $0 = (file, siteFile, problem) }
-        if let problem, problem != seen.problem {
-            logger.error("not switching registries: \(problem.detail); the registry held is served still")
-        } else if problem == nil, seen.problem != nil {
-            logger.notice("the registry files are sound again")
-        }
-    }
-
-    /// Why the registry watcher did not take what is on disk: the reason `/healthz` gives anyone
-    /// (no server paths), and the detail the log gives.
-    private struct UntakenRegistry: Equatable {
-        let reason: String
-        let detail: String
-    }
-
-    private func switchTo(_ next: RegistryGeneration, from serving: RegistryGeneration) {
-        let changes = try? RegistryChanges.between(serving.image, and: next.image)
-        current.withLock { $0 = next }
-        metrics.registryLoaded(next.metadata)
-        metrics.registryReloaded()
-        let summary = changes.map { "\($0.added) added, \($0.removed) removed, \($0.changed) changed" } ?? "changes not counted"
-        logger.notice("""
-            switched to a new registry: \(next.metadata.recordCount) records from \(next.metadata.source), \
-            newest IANA date \(next.metadata.newestIANADate ?? "none"); since the one before: \(summary)
-            """)
-        next.clashes.forEach { logger.warning("site ports: \($0)") }
+        registry.check(force: force)
     }
 
     /// A route's answer: at hand, or to be worked out on a query thread. `context` and
@@ -462,7 +385,7 @@ public final class PortInfoAPI: Sendable {
         return .slow(context: context, representation: .json(format)) { [self] () throws(Problem) in
             let changes = try fromRegistry(generation) { try $0.changes(limit: limit, offset: offset) }
             return .json(APIJSON.changesAnswer(changes, metadata: generation.metadata, limit: limit, offset: offset, format: format),
-                         caching: .registry(.json(format), sharedCaches: true), context: context)
+                         caching: .registryChanges(format), context: context)
         }
     }
 
@@ -478,8 +401,8 @@ public final class PortInfoAPI: Sendable {
         if generation.damage != nil {
             throw Problem(.registryUnavailable, "the registry database failed SQLite's integrity check when it was loaded: re-seed it")
         }
-        let degraded = watch.withLock { $0.problem }.map { problem in
-            "\(problem.reason): serving the registry loaded before, seeded \(generation.metadata.importedAt)"
+        let degraded = registry.degradedReason.map { reason in
+            "\(reason): serving the registry loaded before, seeded \(generation.metadata.importedAt)"
         }
         return .json(APIJSON.health(degradedBecause: degraded, format: format), caching: .noStore, context: context)
     }

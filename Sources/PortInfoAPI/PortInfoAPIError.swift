@@ -5,6 +5,7 @@ public enum PortInfoAPIError: Error, CustomStringConvertible, Equatable {
     case negativeCacheMaxAge(Int)
     case invalidQueryPoolSize(threads: Int, queueLength: Int)
     case nonPositiveQueryTimeBudget(Duration)
+    case nonPositiveMaximumDatabaseSize(Int)
     case cannotStartQueryThreads(errno: Int32)
 
     public var description: String {
@@ -15,6 +16,8 @@ public enum PortInfoAPIError: Error, CustomStringConvertible, Equatable {
             "the query pool needs at least 1 thread and room for 1 waiting query, got \(threads) threads and \(queueLength)"
         case let .nonPositiveQueryTimeBudget(budget):
             "the query time budget must be more than 0, got \(budget)"
+        case let .nonPositiveMaximumDatabaseSize(bytes):
+            "the largest database loaded must be more than 0 bytes, got \(bytes)"
         case let .cannotStartQueryThreads(errno):
             "cannot start the query threads: \(String(cString: strerror(errno)))"
         }

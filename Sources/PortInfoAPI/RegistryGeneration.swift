@@ -22,26 +22,28 @@ final class RegistryGeneration: Sendable {
     let localHostReport: LocalHostReport?
     /// What SQLite's quick_check found wrong with the registry; nil when sound.
     let damage: String?
+    /// `/registry/changes` tells what the seed changed, which the registry's tags do not cover
+    /// (two seeds of one CSV over different registries change different records).
+    let changesTags: (compact: EntityTag, pretty: EntityTag)
     /// The database file it came from, as it was when loaded; nil for the built-in snapshot.
-    let file: DatabaseFileState?
+    let file: WatchedFileState?
     /// The site file whose records it holds, as it was when loaded.
-    let siteFile: DatabaseFileState?
+    let siteFile: WatchedFileState?
     /// Site records that claim a port IANA assigns to another service.
-    let clashes: [SiteClash]
+    let clashes: SiteClashes
 
-    /// What loading may take: the whole-registry reads (the check, the local-host tables) are not
-    /// requests, and must not fail on a busy machine for a request's budget.
-    static let loadingBudget: Duration = .seconds(30)
-
-    init(image: RegistryImage, file: DatabaseFileState?, siteFile: DatabaseFileState?, clashes: [SiteClash],
-         configuration: APIConfiguration, scanner: ListenerScanner?) throws {
+    /// Made within `load`: the whole-registry reads (the check, the local-host tables) count
+    /// against the load's budget, not against a request's.
+    init(image: RegistryImage, file: WatchedFileState?, siteFile: WatchedFileState?, clashes: SiteClashes,
+         configuration: APIConfiguration, scanner: ListenerScanner?, load: RegistryLoad) throws {
         self.image = image
         self.file = file
         self.siteFile = siteFile
         self.clashes = clashes
-        let loader = try RegistryStore(image: image, statementBudget: Self.loadingBudget)
-        metadata = try loader.metadata()
-        let stores = try RegistryStorePool(image: image, count: configuration.queryThreads, statementBudget: configuration.queryTimeBudget)
+        let loader = try load.store(of: image)
+        damage = try load.withinBudget { try loader.quickCheck() }
+        metadata = try load.withinBudget { try loader.metadata() }
+        let stores = try RegistryStorePool(image: image, count: configuration.queryThreads, statementBudget: configuration.statementBudget)
         self.stores = stores
         compactTag = EntityTag(registry: metadata, representation: .json(.compact))
         prettyTag = EntityTag(registry: metadata, representation: .json(.pretty))
@@ -49,8 +51,16 @@ final class RegistryGeneration: Sendable {
         registryBodies = (APIJSON.registryMetadata(metadata, format: .compact), APIJSON.registryMetadata(metadata, format: .pretty))
         registryBodyTags = (EntityTag(digestOf: registryBodies.compact, format: .compact),
                             EntityTag(digestOf: registryBodies.pretty, format: .pretty))
-        localHostReport = try scanner.map { try LocalHostReport(store: loader, scanner: $0) }
-        damage = try loader.quickCheck()
+        let changes = try load.withinBudget { try loader.changesSHA256() }
+        changesTags = (EntityTag(registry: metadata, changes: changes, format: .compact),
+                       EntityTag(registry: metadata, changes: changes, format: .pretty))
+        localHostReport = try load.withinBudget { try scanner.map { try LocalHostReport(store: loader, scanner: $0) } }
+    }
+
+    /// What tells two registries apart for everything served from them: a new one with the
+    /// same identity changes no answer, and is not switched to.
+    var identity: [String] {
+        [compactTag.value, changesTags.compact.value, registryBodyTags.compact.value]
     }
 
     func tag(_ representation: Representation) -> EntityTag {

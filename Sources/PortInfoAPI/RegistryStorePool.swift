@@ -17,7 +17,7 @@ final class RegistryStorePool: Sendable {
 
     /// Opens `image` read-only, `count` times (at least once), each store stopping any statement
     /// that runs past `statementBudget`.
-    init(image: RegistryImage, count: Int, statementBudget: Duration) throws {
+    init(image: RegistryImage, count: Int, statementBudget: TimeBudget) throws {
         let stores = try (0..<max(1, count)).map { _ in LentStore(try RegistryStore(image: image, statementBudget: statementBudget)) }
         available = DispatchSemaphore(value: stores.count)
         idle = Mutex(stores)

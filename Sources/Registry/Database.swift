@@ -11,28 +11,49 @@ public final class Database {
 
     public let path: String
     let connection: OpaquePointer
-    /// nil: statements run as long as they take (seeding, which no client waits on).
-    let statementBudget: StatementBudget?
+    /// nil: statements run as long as they take (seeding and one-shot commands, which no client waits on).
+    var statementBudget: StatementBudget? {
+        didSet {
+            if let statementBudget { statementBudget.install(on: connection) } else { sqlite3_progress_handler(connection, 0, nil, nil) }
+        }
+    }
 
-    /// With a `statementBudget`, a statement still running that long after its first step is
-    /// interrupted: it fails with SQLITE_INTERRUPT, and can be run again.
-    public convenience init(path: String, mode: Mode, statementBudget: Duration? = nil) throws(SQLiteError) {
-        try self.init(opening: path, flags: 0, mode: mode, statementBudget: statementBudget)
+    /// A database file, for seeding (the new file the seed writes, `.readWriteCreate`) and for
+    /// tests; the server and the commands read registries through `RegistryImage.load`. With a
+    /// `statementBudget`, a statement past it is interrupted: it fails with SQLITE_INTERRUPT, and
+    /// can be run again.
+    public convenience init(path: String, mode: Mode, statementBudget: TimeBudget? = nil) throws(SQLiteError) {
+        try self.init(opening: path, flags: 0, mode: mode, budget: statementBudget.map { StatementBudget($0) })
     }
 
     /// The in-memory database `name` (`/name`): every connection of the process that opens the
     /// same name shares it (SQLite's memdb), and it lives while one is open.
-    convenience init(memoryNamed name: String, mode: Mode, statementBudget: Duration? = nil) throws(SQLiteError) {
-        try self.init(opening: "file:\(name)?vfs=memdb", flags: SQLITE_OPEN_URI, mode: mode, statementBudget: statementBudget)
+    convenience init(memoryNamed name: String, mode: Mode, budget: StatementBudget? = nil) throws(SQLiteError) {
+        try self.init(opening: "file:\(name)?vfs=memdb", flags: SQLITE_OPEN_URI, mode: mode, budget: budget)
         // The image is memory already: a page cache of each connection's own would hold a second
         // copy of every page it read (2 MB a connection by default), where a cache miss costs a memcpy.
         try execute("PRAGMA cache_size = -\(Self.memoryImageCacheKiB)")
     }
 
+    /// A private in-memory database holding `bytes`, a database file's image that SQLite
+    /// allocated (`sqlite3_malloc64`) and now owns: read-only, never written back anywhere.
+    convenience init(deserializing bytes: UnsafeMutableRawPointer, count: Int, name: String, budget: StatementBudget?) throws(SQLiteError) {
+        do {
+            try self.init(opening: ":memory:", flags: 0, mode: .readWriteCreate, budget: budget, name: name)
+        } catch {
+            sqlite3_free(bytes)
+            throw error
+        }
+        let code = sqlite3_deserialize(connection, "main", bytes.assumingMemoryBound(to: UInt8.self), Int64(count), Int64(count),
+                                       UInt32(SQLITE_DESERIALIZE_FREEONCLOSE | SQLITE_DESERIALIZE_READONLY))
+        guard code == SQLITE_OK else { throw SQLiteError(code: code, connection: connection) }
+    }
+
     /// KiB of page cache an in-memory connection keeps: the pages of one search's working set.
     static let memoryImageCacheKiB = 256
 
-    private init(opening path: String, flags extraFlags: Int32, mode: Mode, statementBudget: Duration?) throws(SQLiteError) {
+    /// `name` is how errors name the database: the path the operator gave, never an internal one.
+    private init(opening path: String, flags extraFlags: Int32, mode: Mode, budget: StatementBudget?, name: String? = nil) throws(SQLiteError) {
         _ = Self.configured
         let flags: Int32 = switch mode {
         case .readOnly: SQLITE_OPEN_READONLY
@@ -43,13 +64,18 @@ public final class Database {
         guard code == SQLITE_OK, let connection else {
             let error = SQLiteError(code: code, connection: connection, sql: nil)
             sqlite3_close_v2(connection)
-            throw SQLiteError(code: error.code, message: "\(error.message): \(path)")
+            throw SQLiteError(code: error.code, message: "\(error.message): \(name ?? path)")
         }
         sqlite3_extended_result_codes(connection, 1)
-        self.path = path
+        let treated = portinfo_sqlite3_treat_as_data(connection)
+        guard treated == SQLITE_OK else {
+            sqlite3_close_v2(connection)
+            throw SQLiteError(code: treated, message: "cannot configure SQLite: \(String(cString: sqlite3_errstr(treated)))")
+        }
+        self.path = name ?? path
         self.connection = connection
-        self.statementBudget = statementBudget.map(StatementBudget.init)
-        self.statementBudget?.install(on: connection)
+        statementBudget = budget
+        budget?.install(on: connection)
     }
 
     deinit {
@@ -70,7 +96,7 @@ public final class Database {
         guard code == SQLITE_OK else {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: code, message: message, sql: sql, budget: statementBudget?.budget)
+            throw SQLiteError(code: code, message: message, sql: sql, budget: statementBudget)
         }
     }
 

@@ -1,3 +1,5 @@
+import Basics
+
 /// One row of the IANA CSV, its twelve fields exactly as written, checked to be well-formed.
 public struct IANARow: Equatable, Sendable {
     /// The header IANA's CSV starts with, column by column.
@@ -59,11 +61,11 @@ public struct IANARow: Equatable, Sendable {
         } else if let transport = Record.Transport(rawValue: transportProtocol) ?? Record.Transport(rawValue: transportProtocol.lowercased()) {
             self.transport = transport
         } else {
-            throw fail("Transport Protocol '\(transportProtocol)' is not tcp, udp, sctp, dccp or empty")
+            throw fail("Transport Protocol '\(PrintableText.excerpt(transportProtocol))' is not tcp, udp, sctp, dccp or empty")
         }
         for (column, date) in [("Registration Date", registrationDate), ("Modification Date", modificationDate)]
         where !date.isEmpty && !Self.isIANADate(date) {
-            throw fail("\(column) '\(date)' is not YYYY-MM-DD or YYYY-MM")
+            throw fail("\(column) '\(PrintableText.excerpt(date))' is not YYYY-MM-DD or YYYY-MM")
         }
     }
 
@@ -76,12 +78,12 @@ public struct IANARow: Equatable, Sendable {
                     + "expected IANA's \(header.count): missing '\(header[index...].joined(separator: "', '"))'")
             }
             guard names[index] == expected else {
-                throw CSVError(line: record.line, reason: "header column \(index + 1) is '\(names[index])', expected '\(expected)'")
+                throw CSVError(line: record.line, reason: "header column \(index + 1) is '\(PrintableText.excerpt(names[index]))', expected '\(expected)'")
             }
         }
         guard names.count == header.count else {
             throw CSVError(line: record.line, reason: "the header has \(names.count) columns, "
-                + "expected IANA's \(header.count): unexpected '\(names[header.count...].joined(separator: "', '"))'")
+                + "expected IANA's \(header.count): unexpected '\(PrintableText.excerpt(names[header.count...].joined(separator: "', '")))'")
         }
     }
 
@@ -98,15 +100,15 @@ public struct IANARow: Equatable, Sendable {
                 bounds.append(value)
                 (value, digits) = (0, 0)
             default:
-                throw fail("Port Number '\(text)' is not N or N-M with ports from 0 to 65535")
+                throw fail("Port Number '\(PrintableText.excerpt(text))' is not N or N-M with ports from 0 to 65535")
             }
         }
         bounds.append(value)
         guard digits > 0, bounds.allSatisfy(PortLookup.validPorts.contains) else {
-            throw fail("Port Number '\(text)' is not N or N-M with ports from 0 to 65535")
+            throw fail("Port Number '\(PrintableText.excerpt(text))' is not N or N-M with ports from 0 to 65535")
         }
         guard bounds[0] <= bounds[bounds.count - 1] else {
-            throw fail("Port Number '\(text)' is a range whose first port is above its last")
+            throw fail("Port Number '\(PrintableText.excerpt(text))' is a range whose first port is above its last")
         }
         return bounds[0]...bounds[bounds.count - 1]
     }

@@ -9,11 +9,11 @@ struct RegistryBuilder {
         let image: RegistryImage
         let metadata: RegistryMetadata
         let changes: RegistryChanges?
-        let clashes: [SiteClash]
+        let clashes: SiteClashes
     }
 
-    /// `previous`, a registry database file, is what the changes are measured from.
-    func build(comparingWith previous: String?) throws -> Built {
+    /// `previous`, the registry the new one replaces, is what the changes are measured from.
+    func build(comparingWith previous: RegistryImage?) throws -> Built {
         let knowledge: Knowledge
         do { knowledge = try Knowledge.builtIn() } catch {
             throw RegistryError.seedFailed(path: input.source, reason: "the built-in knowledge tables are broken: \(error)")
@@ -45,7 +45,7 @@ struct RegistryBuilder {
         if let previous {
             (changes, withPrevious) = try RegistryChanges.record(in: database, since: previous)
         }
-        return Built(image: image, metadata: withPrevious, changes: changes, clashes: try SiteClash.find(in: database, lines: siteLines))
+        return Built(image: image, metadata: withPrevious, changes: changes, clashes: try SiteClashes.find(in: database, lines: siteLines))
     }
 
     /// IANA's data rows, each checked (`IANARow`), after a header that must be IANA's.

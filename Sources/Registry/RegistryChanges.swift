@@ -21,10 +21,10 @@ public struct RegistryChanges: Equatable, Sendable {
     ]
 
     /// Compares the IANA records of `database` (a registry being built) with those of the
-    /// registry file at `previousPath`: keeps the differences in `registry_changes` and what they
+    /// registry it replaces, `previous`: keeps the differences in `registry_changes` and what they
     /// are from in the metadata, and returns the counts and the metadata as it now is.
-    static func record(in database: Database, since previousPath: String) throws -> (RegistryChanges, RegistryMetadata) {
-        try attaching(RegistryImage.fileURI(previousPath, readOnly: true), to: database) { differences in
+    static func record(in database: Database, since previous: RegistryImage) throws -> (RegistryChanges, RegistryMetadata) {
+        try attaching(previous, to: database) { differences in
             try database.execute("""
                 INSERT INTO registry_changes (change, service_name, port_number, transport_protocol, description, fields)
                 \(differences)
@@ -40,10 +40,10 @@ public struct RegistryChanges: Equatable, Sendable {
     }
 
     /// How the IANA records of `new` differ from those of `old`: what a server that switches
-    /// from one to the other logs.
-    public static func between(_ old: RegistryImage, and new: RegistryImage) throws -> RegistryChanges {
-        let database = try new.connect(statementBudget: nil)
-        return try attaching("file:\(old.name)?vfs=memdb", to: database) { differences in
+    /// from one to the other logs (`RegistryLoad.changes`, under the load's budget).
+    static func between(_ old: RegistryImage, and new: RegistryImage, budget: StatementBudget?) throws -> RegistryChanges {
+        let database = try new.connect(budget: budget)
+        return try attaching(old, to: database) { differences in
             try count("SELECT change FROM (\(differences))", in: database)
         }
     }
@@ -55,12 +55,12 @@ public struct RegistryChanges: Equatable, Sendable {
             """).rows { RegistryChanges(added: $0.int(at: 0), removed: $0.int(at: 1), changed: $0.int(at: 2)) }[0]
     }
 
-    /// Runs `body` with `uri` attached to `database` as `previous`, and the query of the
-    /// differences between main's IANA records and previous's: (change, service_name,
+    /// Runs `body` with the image `previous` attached to `database` as `previous`, and the query
+    /// of the differences between main's IANA records and previous's: (change, service_name,
     /// port_number, transport_protocol, description, fields), added then removed then changed.
-    private static func attaching<Result>(_ uri: String, to database: Database, _ body: (String) throws -> Result) throws -> Result {
+    private static func attaching<Result>(_ previous: RegistryImage, to database: Database, _ body: (String) throws -> Result) throws -> Result {
         let attach = try database.prepare("ATTACH DATABASE ? AS previous")
-        try attach.bind(uri, at: 1)
+        try attach.bind("file:\(previous.name)?vfs=memdb", at: 1)
         try attach.run()
         defer { try? database.execute("DETACH DATABASE previous") }
         // The previous database may be of an older schema: only IANA's columns are compared,

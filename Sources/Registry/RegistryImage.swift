@@ -14,37 +14,93 @@ public final class RegistryImage: @unchecked Sendable {
 
     private static let lastNumber = Atomic(0)
 
-    /// An empty image, to build a registry in.
-    init() throws(SQLiteError) {
+    /// An empty image, to build a registry in. `budget` holds what is done on it while it is
+    /// built (a load's), until `endBudget()`.
+    init(budget: StatementBudget? = nil) throws(SQLiteError) {
         name = "/portinfo-\(getpid())-\(Self.lastNumber.add(1, ordering: .relaxed).newValue)"
-        owner = try Database(memoryNamed: name, mode: .readWriteCreate)
+        owner = try Database(memoryNamed: name, mode: .readWriteCreate, budget: budget)
     }
 
-    /// The registry database in the file at `path`, copied into memory whole (SQLite's backup,
-    /// so a file being written meanwhile is copied as one consistent state or not at all).
-    public static func load(from path: String) throws -> RegistryImage {
-        guard access(path, F_OK) == 0 else { throw RegistryError.missingDatabase(path: path) }
-        let file: Database
+    /// The registry database in the file at `path`, copied into memory whole, once it has shown
+    /// itself to be one: a regular file (opened without blocking) of at most `maximumBytes`,
+    /// whose schema is exactly what a seed of this binary makes (`RegistrySchema`); triggers,
+    /// views and untrusted schema functions never run on it. Read under SQLite's shared lock, so
+    /// a database written in place meanwhile is copied as one consistent state or not at all
+    /// (`RegistryError.databaseBusy`). `version` is the schema version the file must have; nil
+    /// takes any this binary knows (what a re-seed compares with).
+    static func load(from path: String, maximumBytes: Int, version: Int? = Migration.latestVersion,
+                     budget: StatementBudget?) throws -> (image: RegistryImage, version: Int) {
+        let copy = try readDatabase(at: path, maximumBytes: maximumBytes, budget: budget)
+        let found: Int
         do {
-            file = try Database(path: path, mode: .readOnly)
+            found = try RegistrySchema.check(copy, path: path)
+        } catch let error as SQLiteError {
+            throw RegistryError.notARegistry(path: path, reason: error.message)
+        }
+        if let version, found < version {
+            throw MigrationError.olderThanBinary(path: path, databaseVersion: found, binaryVersion: version)
+        }
+        let image = try RegistryImage(budget: budget)
+        do {
+            try Self.copy(from: copy, to: image.owner)
         } catch {
             throw RegistryError.notARegistry(path: path, reason: error.message)
         }
-        let image = try RegistryImage()
+        return (image, found)
+    }
+
+    /// The file's bytes as a private in-memory database, read-only.
+    private static func readDatabase(at path: String, maximumBytes: Int, budget: StatementBudget?) throws -> Database {
+        let file: RegularFile
         do {
-            try copy(from: file, to: image.owner)
+            file = try RegularFile(opening: path)
+        } catch {
+            throw error.problem == .missing ? RegistryError.missingDatabase(path: path) : RegistryError.unreadableDatabase(error)
+        }
+        guard file.size <= maximumBytes else {
+            throw RegistryError.unreadableDatabase(FileAccessError(path: path, problem: .tooLarge(limit: maximumBytes)))
+        }
+        // The smallest database SQLite writes is one page of 512 bytes.
+        guard file.size >= 512 else {
+            throw RegistryError.notARegistry(path: path, reason: file.size == 0 ? "the file is empty" : "the file is too short to be a database")
+        }
+        guard let bytes = sqlite3_malloc64(UInt64(file.size)) else {
+            throw RegistryError.notARegistry(path: path, reason: "no memory for \(ByteCount(file.size))")
+        }
+        let read: Int
+        do {
+            guard SQLiteFileLock.shared(file.descriptor) else {
+                sqlite3_free(bytes)
+                throw RegistryError.databaseBusy(path: path)
+            }
+            defer { SQLiteFileLock.release(file.descriptor) }
+            read = try file.read(into: UnsafeMutableRawBufferPointer(start: bytes, count: file.size))
+        } catch let error as FileAccessError {
+            sqlite3_free(bytes)
+            throw RegistryError.unreadableDatabase(error)
+        }
+        guard read == file.size else {
+            sqlite3_free(bytes)
+            throw RegistryError.notARegistry(path: path, reason: "the file was cut short while it was read")
+        }
+        do {
+            return try Database(deserializing: bytes, count: read, name: path, budget: budget)
         } catch {
             throw RegistryError.notARegistry(path: path, reason: error.message)
         }
-        return image
+    }
+
+    /// Lets go of the budget the image was built under: what follows is no part of that work.
+    func endBudget() {
+        owner.statementBudget = nil
     }
 
     /// A read-only connection to the image, for a store.
-    func connect(statementBudget: Duration?) throws(SQLiteError) -> Database {
-        try Database(memoryNamed: name, mode: .readOnly, statementBudget: statementBudget)
+    func connect(budget: StatementBudget?) throws(SQLiteError) -> Database {
+        try Database(memoryNamed: name, mode: .readOnly, budget: budget)
     }
 
-    /// Writes the image to a new database file at `path`.
+    /// Writes the image to a new database file at `path` (the seed's temporary file).
     func write(to path: String) throws(SQLiteError) {
         let file = try Database(path: path, mode: .readWriteCreate)
         try Self.copy(from: owner, to: file)
@@ -61,16 +117,6 @@ public final class RegistryImage: @unchecked Sendable {
             throw SQLiteError(code: finished == SQLITE_OK ? stepped : finished, connection: target.connection)
         }
     }
-
-    /// A URI naming the database file at `path` on the disk (whatever the connection's own VFS),
-    /// for ATTACH: the characters a URI gives meaning to, escaped.
-    static func fileURI(_ path: String, readOnly: Bool) -> String {
-        var escaped = ""
-        for scalar in path.unicodeScalars {
-            if "%?#".unicodeScalars.contains(scalar) { escaped += "%" + String(scalar.value, radix: 16, uppercase: true) } else { escaped.unicodeScalars.append(scalar) }
-        }
-        return "file:\(escaped)?vfs=unix\(readOnly ? "&mode=ro" : "")"
-    }
 }
 
 extension RegistryImage {
@@ -78,7 +124,7 @@ extension RegistryImage {
     /// `serve --site-ports` serves a database with the site file it is given: the metadata and
     /// the search index follow. Returns the site records that claim a port IANA assigns to
     /// another service. Call it before any store opens the image.
-    public func replaceSitePorts(with sitePorts: SitePortsFile?) throws -> [SiteClash] {
+    public func replaceSitePorts(with sitePorts: SitePortsFile?) throws -> SiteClashes {
         let database = owner
         let lines = try database.transaction { () throws -> [Int: Int] in
             try database.execute("""
@@ -104,14 +150,15 @@ extension RegistryImage {
             try update.run()
             return lines
         }
-        return try SiteClash.find(in: database, lines: lines)
+        return try SiteClashes.find(in: database, lines: lines)
     }
 }
 
 extension RegistryImage {
-    /// Another image holding the same registry, to change without touching this one.
-    public func copy() throws -> RegistryImage {
-        let copy = try RegistryImage()
+    /// Another image holding the same registry, to change without touching this one; `budget`
+    /// holds what is done on it while it is built (`RegistryLoad.copy(of:)`).
+    func copy(budget: StatementBudget? = nil) throws -> RegistryImage {
+        let copy = try RegistryImage(budget: budget)
         try Self.copy(from: owner, to: copy.owner)
         return copy
     }

@@ -31,10 +31,13 @@ public final class RegistryStore {
     /// hold a product's uses together, and a word shared by many (a vendor's) says little.
     public static let maximumKnownUseHits = 10
     public static let defaultSearchLimit = 20
-    /// Ten to eighteen times the dearest statement measured (a search's page, above), so a loaded host does
-    /// not make legitimate queries fail; short enough that a runaway statement holds one of the
-    /// API's few pooled stores, and a processor, for a quarter of a second at most.
-    public static let defaultStatementBudget: Duration = .milliseconds(250)
+    /// A statement's budget in a server (`--query-time-budget` sets the wall-clock backstop): ten
+    /// to eighteen times the CPU time of the dearest statement measured (a search's page, above),
+    /// so no legitimate query comes near it, whatever else the machine does; short enough that a
+    /// runaway statement holds one of the API's few pooled stores, and a processor, for a quarter
+    /// of a second at most. The wall-clock backstop is eight times that, for a thread that gets no
+    /// processor at all.
+    public static let defaultStatementBudget = TimeBudget(cpu: .milliseconds(250), wall: .seconds(2))
 
     public let database: Database
     /// What `Record(row:)` reads, in its order; IANA's empty fields as NULL.
@@ -135,28 +138,31 @@ public final class RegistryStore {
     private let everydayNamesOfService: Statement
     private let everydayNamesOfPort: Statement
 
-    /// How long any one statement may run before it is stopped.
-    public let statementBudget: Duration
+    /// How long any one statement may run before it is stopped; nil: as long as it takes.
+    public let statementBudget: TimeBudget?
 
-    /// Opens the database at `path` read-only, checking that it is a complete registry of this
-    /// binary's schema version.
-    public convenience init(path: String, statementBudget: Duration = defaultStatementBudget) throws {
-        guard access(path, F_OK) == 0 else { throw RegistryError.missingDatabase(path: path) }
-        try self.init(statementBudget: statementBudget, name: path) { () throws(SQLiteError) in
-            try Database(path: path, mode: .readOnly, statementBudget: statementBudget)
-        }
+    /// Opens the registry database at `path` (`RegistryImage.load`: a regular file of this
+    /// binary's schema), copied into memory, for a one-shot command: its statements run as long as
+    /// they take.
+    public convenience init(path: String) throws {
+        let image = try RegistryLoad(budget: nil).image(fromDatabase: path)
+        try self.init(name: path, budget: nil) { () throws(SQLiteError) in try image.connect(budget: nil) }
     }
 
-    /// Opens a registry held in memory, read-only.
-    public convenience init(image: RegistryImage, statementBudget: Duration = defaultStatementBudget) throws {
-        try self.init(statementBudget: statementBudget, name: "the registry in memory") { () throws(SQLiteError) in
-            try image.connect(statementBudget: statementBudget)
-        }
+    /// Opens a registry held in memory, read-only, each statement within `statementBudget` (nil:
+    /// as long as it takes).
+    public convenience init(image: RegistryImage, statementBudget: TimeBudget? = nil) throws {
+        let budget = statementBudget.map { StatementBudget($0) }
+        try self.init(name: "the registry in memory", budget: budget) { () throws(SQLiteError) in try image.connect(budget: budget) }
     }
 
-    private init(statementBudget: Duration, name: String, open: () throws(SQLiteError) -> Database) throws {
-        precondition(statementBudget > .zero, "the statement budget must be more than zero")
-        self.statementBudget = statementBudget
+    /// A store whose statements count against a load's budget (`RegistryLoad.store(of:)`).
+    convenience init(image: RegistryImage, loadBudget: StatementBudget?) throws {
+        try self.init(name: "the registry in memory", budget: loadBudget) { () throws(SQLiteError) in try image.connect(budget: loadBudget) }
+    }
+
+    private init(name: String, budget: StatementBudget?, open: () throws(SQLiteError) -> Database) throws {
+        statementBudget = budget?.scope == .eachStatement ? budget?.budget : nil
         do {
             database = try open()
             // A search's grouping and unions build temporary b-trees: on a temporary file's pager each
@@ -280,7 +286,8 @@ public final class RegistryStore {
 
     /// For each port an IANA record names a service for, over `transport` (records naming no
     /// transport count for every one), the first such name in registry order: what a listener on
-    /// that port is registered as.
+    /// that port is registered as. One pass over the records and one over the ports, however wide
+    /// and many the ranges (a file may hold any).
     public func serviceNames(for transport: Record.Transport) throws -> [Int: String] {
         let statement = try database.prepare("""
             SELECT port_first, port_last, service_name FROM records
@@ -289,26 +296,39 @@ public final class RegistryStore {
             """)
         try statement.bind(transport.rawValue, at: 1)
         var names: [Int: String] = [:]
-        for (first, last, name) in try withinBudget({ try statement.rows { ($0.int(at: 0), $0.int(at: 1), $0.text(at: 2)) } }) {
-            for port in first...last where names[port] == nil { names[port] = name }
+        var unnamed = UnnamedPorts()
+        for (first, last, name) in try withinBudget({ try statement.rows { ($0.int(at: 0), $0.int(at: 1), $0.text(at: 2)) } })
+        where Self.isPortRange(first, last) {
+            unnamed.take(first...last) { names[$0] = name }
         }
         return names
     }
 
     /// Whether each port (the index) is free to take: no assigned or reserved record covers it,
     /// IANA's or the site's own, over `transport` when given (records naming no transport count
-    /// for every one).
+    /// for every one). One pass over the records and one over the ports.
     public func unassignedPorts(transport: Record.Transport?) throws -> [Bool] {
         let statement = try database.prepare("""
             SELECT port_first, port_last FROM records
             WHERE status <> 'unassigned' AND port_first IS NOT NULL AND (?1 IS NULL OR transport IS NULL OR transport = ?1)
             """)
         try statement.bind(transport?.rawValue, at: 1)
-        var unassigned = [Bool](repeating: true, count: PortLookup.validPorts.count)
-        for (first, last) in try withinBudget({ try statement.rows { ($0.int(at: 0), $0.int(at: 1)) } }) {
-            for port in first...last { unassigned[port] = false }
+        // How many records start at each port, less how many ended just before it.
+        var starts = [Int](repeating: 0, count: PortLookup.validPorts.count + 1)
+        for (first, last) in try withinBudget({ try statement.rows { ($0.int(at: 0), $0.int(at: 1)) } }) where Self.isPortRange(first, last) {
+            starts[first] += 1
+            starts[last + 1] -= 1
         }
-        return unassigned
+        var covering = 0
+        return PortLookup.validPorts.map { port in
+            covering += starts[port]
+            return covering == 0
+        }
+    }
+
+    /// What a seed stores; a file may hold anything, and what is not a range of ports is no port's.
+    private static func isPortRange(_ first: Int, _ last: Int) -> Bool {
+        PortLookup.validPorts.contains(first) && PortLookup.validPorts.contains(last) && first <= last
     }
 
     public func metadata() throws -> RegistryMetadata {
@@ -337,6 +357,24 @@ public final class RegistryStore {
                 counts: try counts.rows { RegistryChanges(added: $0.int(at: 0), removed: $0.int(at: 1), changed: $0.int(at: 2)) }[0],
                 entries: try page.rows(RegistryChange.init(row:)))
         }
+    }
+
+    /// The SHA-256 of what `changes` lists, whole, and of what the changes are from: what tells
+    /// two registries' `/registry/changes` apart.
+    public func changesSHA256() throws -> String {
+        let rows = try database.prepare("""
+            SELECT change, service_name, port_number, transport_protocol, description, coalesce(fields, '') FROM registry_changes
+            ORDER BY position
+            """)
+        let previous = try database.prepare("SELECT coalesce(previous_csv_sha256, ''), coalesce(previous_newest_iana_date, '') FROM registry_metadata")
+        var digest = SHA256()
+        try withinBudget {
+            for row in try previous.rows({ [$0.text(at: 0), $0.text(at: 1)] }) + rows.rows({ row in (0..<6).map { row.text(at: $0) } }) {
+                // Each field ends in U+001F, which no field holds: no two lists digest alike.
+                digest.update(Array(row.map { $0 + "\u{1F}" }.joined().utf8))
+            }
+        }
+        return digest.finalize()
     }
 
     /// SQLite's `PRAGMA quick_check` of the whole file: nil when it finds nothing wrong, else what
@@ -370,7 +408,8 @@ public final class RegistryStore {
         do {
             return try query()
         } catch let error as SQLiteError where error.wasInterrupted {
-            throw RegistryError.queryTimedOut(budget: statementBudget)
+            guard let exceeded = error.exceeded else { throw error }
+            throw RegistryError.queryTimedOut(budget: exceeded.budget, limit: exceeded.limit)
         }
     }
 

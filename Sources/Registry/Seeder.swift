@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 
 /// What a completed seed did.
@@ -9,21 +10,22 @@ public struct SeedReport: Sendable {
     /// nil when there was no previous database to compare with.
     public let changes: RegistryChanges?
     /// Site records claiming a port IANA assigns to another service (reported, not refused).
-    public let clashes: [SiteClash]
+    public let clashes: SiteClashes
     /// False when the target was already seeded from the same CSV and site file, and left alone.
     public let replaced: Bool
 
     /// The one-line summary `portinfo seed` ends with.
     public var summary: String {
         let target = path ?? "the registry in memory"
-        let site = metadata.site.map { " and \($0.source) (sha256 \($0.sha256))" } ?? ""
+        // The names come from the database, which may be anyone's: escaped.
+        let site = metadata.site.map { " and \(PrintableText.escaping($0.source)) (sha256 \(PrintableText.escaping($0.sha256)))" } ?? ""
         guard replaced else {
-            return "\(target) is unchanged: already seeded from this CSV (sha256 \(metadata.csvSHA256))\(site), \(metadata.recordCount) records"
+            return "\(target) is unchanged: already seeded from this CSV (sha256 \(PrintableText.escaping(metadata.csvSHA256)))\(site), \(metadata.recordCount) records"
         }
         let seconds = Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
-        let siteRecords = metadata.site.map { " (\($0.recordCount) from \($0.source))" } ?? ""
+        let siteRecords = metadata.site.map { " (\($0.recordCount) from \(PrintableText.escaping($0.source)))" } ?? ""
         var line = "seeded \(target): \(metadata.recordCount) records\(siteRecords), CSV sha256 \(metadata.csvSHA256), "
-            + "newest IANA date \(metadata.newestIANADate ?? "none"), in \(Int((seconds * 1000).rounded())) ms"
+            + "newest IANA date \(PrintableText.escaping(metadata.newestIANADate ?? "none")), in \(Int((seconds * 1000).rounded())) ms"
         if let changes {
             line += "; since the previous database: \(changes.added) added, \(changes.removed) removed, \(changes.changed) changed"
         }
@@ -32,7 +34,7 @@ public struct SeedReport: Sendable {
 
     /// A line for each site record that claims a port IANA assigns to another service.
     public var clashLines: [String] {
-        clashes.map { "\(metadata.site?.source ?? "site ports") \($0)" }
+        clashes.lines(prefix: "\(metadata.site.map { PrintableText.escaping($0.source) } ?? "site ports") ")
     }
 }
 
@@ -58,15 +60,15 @@ public struct Seeder {
     /// alone, and the report says so): a timer may run it as often as it likes.
     public func seed(_ input: SeedInput, force: Bool = false) throws -> SeedReport {
         let started = ContinuousClock.now
-        let exists = access(targetPath, F_OK) == 0
-        let schemaVersion = exists ? try replaceableSchemaVersion() : nil
+        try checkTargetFolder()
+        let previous = try replaceableRegistry()
         removeStaleTemporaryFiles()
-        if !force, schemaVersion == Migration.latestVersion,
-           let current = try? RegistryStore(path: targetPath).metadata(), current.isSeeded(from: input) {
+        if !force, let previous, previous.version == Migration.latestVersion,
+           let current = try? RegistryStore(image: previous.image, statementBudget: nil).metadata(), current.isSeeded(from: input) {
             return SeedReport(path: targetPath, metadata: current, duration: ContinuousClock.now - started, changes: nil,
-                              clashes: [], replaced: false)
+                              clashes: .none, replaced: false)
         }
-        let built = try RegistryBuilder(input: input).build(comparingWith: exists ? targetPath : nil)
+        let built = try RegistryBuilder(input: input).build(comparingWith: previous?.image)
         let temporary = Self.temporaryPath(forTarget: targetPath, pid: getpid())
         unlink(temporary)
         defer { unlink(temporary) }
@@ -92,23 +94,37 @@ public struct Seeder {
                                         changes: nil, clashes: built.clashes, replaced: true))
     }
 
-    /// An existing target is replaced only when it is a portinfo registry this binary understands:
-    /// the schema version it was migrated to.
-    private func replaceableSchemaVersion() throws -> Int {
-        let existing: Database
+    /// The registry the target holds, loaded as any registry is (`RegistryImage.load`), with its
+    /// schema version; nil when there is none. A target that is not a registry of a schema this
+    /// binary knows (a file of someone else's, a FIFO, a newer portinfo's) is never replaced.
+    private func replaceableRegistry() throws -> (image: RegistryImage, version: Int)? {
         do {
-            existing = try Database(path: targetPath, mode: .readOnly)
-            guard try existing.hasTable("schema_migrations"), try existing.hasTable("records") else {
-                throw RegistryError.notARegistry(path: targetPath, reason: "no portinfo tables; refusing to replace it")
+            return try RegistryImage.load(from: targetPath, maximumBytes: RegistryLoad.defaultMaximumDatabaseBytes, version: nil, budget: nil)
+        } catch RegistryError.missingDatabase {
+            return nil
+        } catch let error as RegistryError {
+            let reason = switch error {
+            case let .unreadableDatabase(access): "it \(access.reason)"
+            case let .notARegistry(_, reason): reason
+            case let .unexpectedSchema(_, difference): "it \(difference)"
+            default: "\(error)"
             }
-        } catch let error as SQLiteError {
-            throw RegistryError.notARegistry(path: targetPath, reason: "\(error.message); refusing to replace it")
+            throw RegistryError.notARegistry(path: targetPath, reason: "\(reason); refusing to replace it")
         }
-        let version = try Migrator.appliedVersion(of: existing)
-        if version > Migration.latestVersion {
-            throw MigrationError.newerThanBinary(path: targetPath, databaseVersion: version, binaryVersion: Migration.latestVersion)
+    }
+
+    /// The folder the target goes in must be there: a seed makes the file, not its folders.
+    private func checkTargetFolder() throws {
+        let directory = Self.split(targetPath).directory
+        var status = stat()
+        guard stat(directory, &status) == 0 else {
+            throw RegistryError.seedFailed(path: targetPath, reason: errno == ENOENT || errno == ENOTDIR
+                ? "the directory \(directory) does not exist: make it first"
+                : "the directory \(directory) cannot be used: \(String(cString: strerror(errno)))")
         }
-        return version
+        guard (status.st_mode & S_IFMT) == S_IFDIR else {
+            throw RegistryError.seedFailed(path: targetPath, reason: "\(directory) is not a directory")
+        }
     }
 
     /// Removes temporary files that seeds of this target left when they were killed.

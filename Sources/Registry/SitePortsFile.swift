@@ -1,15 +1,22 @@
-import Glibc
+import Basics
 
 /// A site's own port assignments (`--site-ports FILE`): the ports its teams took for internal
 /// services, which IANA will never list. A CSV file with IANA's column names in any order, of
 /// which `Service Name`, `Port Number`, `Transport Protocol` and `Description` are required (and
 /// may not be empty) and the others optional (`Assignee` as the owning team, `Contact`,
 /// `Assignment Notes`, …). Ports are `N` or a range `N-M`. Checked whole when read: a bad file
-/// names its line and reason, and nothing is seeded from it.
+/// names its line and reason, and nothing is seeded from it. It is whatever the path names, so it
+/// is read as hostile: a regular file within the caps, text, and quoted in messages only in short
+/// escaped excerpts of the fields at fault.
 public struct SitePortsFile: Sendable {
     public static let requiredColumns = ["Service Name", "Port Number", "Transport Protocol", "Description"]
     /// A site's list of ports is small; a bigger file is not one.
     public static let maximumBytes = 16 << 20
+    /// A site with a hundred teams of a hundred services each has 10,000 rows; ten times that
+    /// loads in a few seconds, and a file with more is refused before its rows are read.
+    public static let maximumRows = 100_000
+    /// Rows read between looks at a load's budget.
+    static let rowsPerBudgetCheck = 4096
 
     /// The file's name, as `/registry` shows it.
     public let name: String
@@ -18,22 +25,29 @@ public struct SitePortsFile: Sendable {
     public let rows: [IANARow]
 
     public init(path: String) throws {
-        let bytes: [UInt8]
-        do {
-            var file = try InputFile(path: path)
-            bytes = try file.readAll(limit: Self.maximumBytes, source: path)
-        } catch let error as InputFileError {
-            throw RegistryError.invalidSitePorts(path: path, line: nil, reason: error.reason)
-        }
-        try self.init(bytes: bytes, path: path)
+        try self.init(path: path, budget: nil)
     }
 
-    init(bytes: [UInt8], path: String) throws {
+    init(path: String, budget: StatementBudget?) throws {
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile(opening: path).readAll(limit: Self.maximumBytes)
+        } catch {
+            throw RegistryError.invalidSitePorts(path: path, line: nil, reason: "the file \(error.reason)")
+        }
+        try self.init(bytes: bytes, path: path, budget: budget)
+    }
+
+    init(bytes: [UInt8], path: String, budget: StatementBudget? = nil) throws {
+        func fail(_ line: Int?, _ reason: String) -> RegistryError { .invalidSitePorts(path: path, line: line, reason: reason) }
+        // Nothing of a file that is not text is ever quoted (an environment block, a binary).
+        guard PrintableText.isText(bytes) else {
+            throw fail(nil, "the file is not text (it holds NUL bytes or is not UTF-8): a site ports file is a CSV")
+        }
         name = String(path.split(separator: "/").last ?? Substring(path))
         var digest = SHA256()
         digest.update(bytes)
         sha256 = digest.finalize()
-        func fail(_ line: Int?, _ reason: String) -> RegistryError { .invalidSitePorts(path: path, line: line, reason: reason) }
         var reader = CSVReader(MemoryStream(bytes))
         func next() throws -> CSVRecord? {
             do { return try reader.next() } catch let error as CSVError { throw fail(error.line, error.reason) }
@@ -41,9 +55,13 @@ public struct SitePortsFile: Sendable {
         guard let header = try next() else { throw fail(nil, "the file is empty: it needs a header line naming its columns") }
         // Where each of IANA's columns is in this file, if it is.
         var columns: [Int?] = Array(repeating: nil, count: IANARow.header.count)
+        guard header.fields.contains(where: IANARow.header.contains) else {
+            throw fail(header.line, "the first line names none of IANA's columns (\(IANARow.header.joined(separator: ", "))): "
+                + "this is not a site ports file")
+        }
         for (position, name) in header.fields.enumerated() {
             guard let column = IANARow.header.firstIndex(of: name) else {
-                throw fail(header.line, "'\(name)' is not one of IANA's column names (\(IANARow.header.joined(separator: ", ")))")
+                throw fail(header.line, "'\(PrintableText.excerpt(name))' is not one of IANA's column names (\(IANARow.header.joined(separator: ", ")))")
             }
             guard columns[column] == nil else { throw fail(header.line, "the column '\(name)' is named twice") }
             columns[column] = position
@@ -53,6 +71,12 @@ public struct SitePortsFile: Sendable {
         }
         var rows: [IANARow] = []
         while let record = try next() {
+            guard rows.count < Self.maximumRows else {
+                throw fail(record.line, "the file has more than \(Self.maximumRows) rows: more than a site's own ports come to")
+            }
+            if rows.count % Self.rowsPerBudgetCheck == 0, let budget, budget.check() {
+                throw RegistryError.loadTimedOut(budget: budget.budget, limit: budget.exceeded ?? .cpu)
+            }
             guard record.fields.count == header.fields.count else {
                 throw fail(record.line, "expected \(header.fields.count) fields, as the header names, found \(record.fields.count)")
             }

@@ -70,7 +70,7 @@ public final class Statement {
             endRun()
             return false
         case let code:
-            let error = SQLiteError(code: code, connection: connection, sql: sql, budget: budget?.budget)
+            let error = SQLiteError(code: code, connection: connection, sql: sql, budget: budget)
             sqlite3_reset(handle)
             endRun()
             throw error

@@ -42,7 +42,7 @@ struct DatabaseOptions: ParsableArguments {
             return try RegistryStore(path: path)
         }
         note("no registry at \(path), and it cannot be written: answering from the \(BuiltInSnapshot.sourceName)")
-        return try RegistryStore(image: Seeder.image(of: .builtIn()).0)
+        return try RegistryStore(image: Seeder.image(of: .builtIn()).0, statementBudget: nil)
     }
 
     /// This host's listeners joined with the registry, scanned afresh (a command runs once).

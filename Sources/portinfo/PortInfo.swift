@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Registry
 import Glibc
 
@@ -27,7 +28,8 @@ struct PortInfo: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) } // --help, --version
-            let message = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            // One line, whatever the message quotes: its line breaks become spaces, its controls escapes.
+            let message = message(for: error).split(whereSeparator: \.isNewline).map(PrintableText.escaping).joined(separator: " ")
             var line = "portinfo: \(message)\n"
             line.withUTF8 { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
             // Usage errors keep ArgumentParser's EX_USAGE (64); failures of the work itself exit 1.

@@ -1,3 +1,4 @@
+import Basics
 import ArgumentParser
 import PortInfoAPI
 import Registry
@@ -32,10 +33,10 @@ struct Search: ParsableCommand {
         let results = try database.store().search(query, limit: limit, offset: offset)
         if output.json { return output.printJSON(APIJSON.searchAnswer(query: text, results: results, format: .pretty)) }
         guard !results.records.isEmpty else {
-            print("\(results.total) records match '\(text)'" + (results.total > 0 ? " (none from offset \(offset))" : ""))
+            print("\(results.total) records match '\(PrintableText.escaping(text))'" + (results.total > 0 ? " (none from offset \(offset))" : ""))
             return
         }
-        print("\(results.total) records match '\(text)'; \(offset + 1) to \(offset + results.records.count):")
+        print("\(results.total) records match '\(PrintableText.escaping(text))'; \(offset + 1) to \(offset + results.records.count):")
         print(RecordTable(results.records).text)
     }
 }

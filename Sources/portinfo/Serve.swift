@@ -70,8 +70,11 @@ struct Serve: ParsableCommand {
     @Option(help: "Requests that may wait for a query thread; more are answered 503 with Retry-After. (env PORTINFO_QUERY_QUEUE, default 1024)")
     var queryQueue: Int?
 
-    @Option(help: "Seconds one SQLite statement may run; one that runs longer is stopped and answered 503 with Retry-After. (env PORTINFO_QUERY_TIME_BUDGET, default 0.25)")
+    @Option(help: "Seconds one SQLite statement may take in all, waits for a processor included; one that takes longer (or more than 0.25 s of CPU time) is stopped and answered 503 with Retry-After. (env PORTINFO_QUERY_TIME_BUDGET, default 2)")
     var queryTimeBudget: Double?
+
+    @Option(help: "Largest registry database file loaded, in bytes; a larger one is refused unread. (env PORTINFO_MAX_DATABASE_SIZE, default 67108864: 64 MiB)")
+    var maxDatabaseSize: Int?
 
     @Option(help: "Connections open at once; more are answered 503. (env PORTINFO_MAX_CONNECTIONS, default 4096)")
     var maxConnections: Int?
@@ -142,7 +145,9 @@ struct Serve: ParsableCommand {
             queryQueueLength: try EnvironmentDefault.integer(queryQueue, "PORTINFO_QUERY_QUEUE", option: "--query-queue",
                                                              default: APIConfiguration.defaultQueryQueueLength, in: 1...Int.max),
             queryTimeBudget: try EnvironmentDefault.seconds(queryTimeBudget, "PORTINFO_QUERY_TIME_BUDGET", option: "--query-time-budget",
-                                                            default: RegistryStore.defaultStatementBudget / .seconds(1)),
+                                                            default: RegistryStore.defaultStatementBudget.wall / .seconds(1)),
+            maximumDatabaseBytes: try EnvironmentDefault.integer(maxDatabaseSize, "PORTINFO_MAX_DATABASE_SIZE", option: "--max-database-size",
+                                                                 default: RegistryLoad.defaultMaximumDatabaseBytes, in: Self.databaseSizes),
             metricsRegistry: metricsRegistry)
         let logRequests = try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on
 
@@ -234,6 +239,10 @@ struct Serve: ParsableCommand {
 
     /// More query threads than this would each hold a database connection for no gain.
     static let maximumQueryThreads = 256
+
+    /// A registry of a few records takes some 100 KB; past 1 GiB, a load's copies would take
+    /// gigabytes of memory.
+    static let databaseSizes = (64 << 10)...(1 << 30)
 
     /// Where and how to listen, and the HTTP layer's limits.
     private func serverConfiguration() throws -> HTTPServerConfiguration {

@@ -1,9 +1,17 @@
+import Basics
 import Registry
 
-/// Rows of text in aligned columns, the last column left ragged.
+/// Rows of text in aligned columns, the last column left ragged. Cells come from data (the
+/// registry, process names): each is escaped (PrintableText), so that none can break the table's
+/// lines or drive the terminal.
 struct TextTable {
     let columns: [String]
     let rows: [[String]]
+
+    init(columns: [String], rows: [[String]]) {
+        self.columns = columns
+        self.rows = rows.map { $0.map(PrintableText.escaping) }
+    }
 
     var text: String {
         let table = [columns] + rows

@@ -46,13 +46,18 @@ import TestSupport
         }, "\(messages)")
     }
 
-    @Test func aFileCutShortUnderAnOpenStoreIsReportedNotThrown() throws {
+    /// A store holds the file as it was read: what happens to the file later is nothing to it,
+    /// and a file cut short is refused when loaded, as not a registry.
+    @Test func aFileCutShortIsRefusedAndAStoreOpenedBeforeIsUntouched() throws {
         let folder = TemporaryDirectory()
         let path = folder.path("r.db")
         try seed(generatedCSV(records: 3_000), into: path, in: folder)
-        let store = try RegistryStore(path: path)
+        let before = try RegistryStore(path: path)
         let size = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         #expect(truncate(path, off_t(size / 2)) == 0)
-        #expect(try store.quickCheck() == "database disk image is malformed")
+        #expect(try before.quickCheck() == nil)
+        #expect(throws: RegistryError.notARegistry(path: path, reason: "database disk image is malformed")) {
+            try RegistryStore(path: path)
+        }
     }
 }

@@ -4,10 +4,11 @@ import Testing
 import TestSupport
 
 /// A store over the traps fixture, in its own folder.
-func trapsStore(statementBudget: Duration = RegistryStore.defaultStatementBudget) throws -> (RegistryStore, TemporaryDirectory) {
+func trapsStore(statementBudget: TimeBudget? = nil) throws -> (RegistryStore, TemporaryDirectory) {
     let folder = TemporaryDirectory()
     try seed(trapsCSV, into: folder.path("r.db"), in: folder)
-    return (try RegistryStore(path: folder.path("r.db"), statementBudget: statementBudget), folder)
+    let image = try RegistryLoad(budget: nil).image(fromDatabase: folder.path("r.db"))
+    return (try RegistryStore(image: image, statementBudget: statementBudget), folder)
 }
 
 @Suite struct RegistryStoreTests {

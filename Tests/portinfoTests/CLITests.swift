@@ -71,7 +71,9 @@ func seededFolder() throws -> TemporaryDirectory {
         let folder = TemporaryDirectory()
         let result = try run(["lookup", "600", "--db", folder.path("none.db")])
         #expect(result.status == 1)
-        #expect(result.error == "portinfo: no registry database at \(folder.path("none.db")): seed one with `portinfo seed --csv FILE` (see README: Getting the IANA CSV)\n")
+        let path = folder.path("none.db")
+        #expect(result.error == "portinfo: no registry database at \(path): `portinfo seed --db \(path)` seeds the snapshot built into portinfo, "
+            + "`portinfo seed --csv FILE --db \(path)` IANA's latest (README: Taking IANA's latest)\n")
         #expect(folder.fileNames().isEmpty)
     }
 
