@@ -54,21 +54,22 @@ enum RegistrySchema {
         }
     }
 
-    /// The first way `found` differs from `expected`, as the rest of a sentence starting "it…";
-    /// nil when they are the same. Names from the file are quoted short and escaped.
+    /// The first way `found` differs from `expected`, as the rest of a sentence starting "it…"
+    /// ("has trigger 't', which portinfo's seed does not make"); nil when they are the same. Names
+    /// from the file are quoted short and escaped.
     static func difference(between found: [Object], and expected: [Object]) -> String? {
         let wanted = Dictionary(expected.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let names = Set(found.map(\.name))
         for object in found {
             guard let match = wanted[object.name] else {
-                return "holds a \(PrintableText.excerpt(object.type)) '\(PrintableText.excerpt(object.name))' that portinfo's seed does not make"
+                return "has \(PrintableText.excerpt(object.type)) '\(PrintableText.excerpt(object.name))', which portinfo's seed does not make"
             }
             if match != object {
-                return "holds a \(PrintableText.excerpt(object.type)) '\(match.name)' unlike the one portinfo's seed makes"
+                return "has \(PrintableText.excerpt(object.type)) '\(match.name)' unlike the one portinfo's seed makes"
             }
         }
         if let missing = expected.first(where: { !names.contains($0.name) }) {
-            return "lacks the \(missing.type) '\(missing.name)' that portinfo's seed makes"
+            return "lacks \(missing.type) '\(missing.name)', which portinfo's seed makes"
         }
         return nil
     }

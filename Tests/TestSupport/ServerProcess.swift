@@ -15,10 +15,13 @@ public final class ServerProcess {
     /// Starts `portinfo serve` with `arguments` (host and port are chosen here) and waits for its
     /// startup line, which names the port it listens on. `descriptorLimit` sets both its soft and
     /// hard limits on open files (serve lifts the soft one to the hard one), through prlimit(1);
-    /// `cpus` (a list such as "0" or "0-1") the processors it may run on, through taskset(1).
+    /// `cpus` (a list such as "0" or "0-1") the processors it may run on, through taskset(1);
+    /// `unprivileged` runs it as nobody when the tests run as root (setpriv(1)), so that file
+    /// permissions hold for it.
     public init(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil,
-                descriptorLimit: Int? = nil, cpus: String? = nil) throws {
+                descriptorLimit: Int? = nil, cpus: String? = nil, unprivileged: Bool = false) throws {
         var command: [String] = []
+        if unprivileged && getuid() == 0 { command += ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"] }
         if let descriptorLimit { command += ["/usr/bin/prlimit", "--nofile=\(descriptorLimit):\(descriptorLimit)", "--"] }
         if let cpus { command += ["/usr/bin/taskset", "--cpu-list", cpus] }
         command += [productsDirectory.appendingPathComponent("portinfo").path, "serve", "--host", "127.0.0.1", "--port", "0"] + arguments
@@ -88,6 +91,9 @@ public final class ServerProcess {
     /// Lines printed since the startup line, so far.
     public var linesLoggedSinceStart: Int { laterOutput.lines }
 
+    /// What it printed since the startup line, so far.
+    public var loggedSinceStart: String { String(decoding: laterOutput.soFar, as: UTF8.self) }
+
     /// Its resident memory now, from /proc/PID/status.
     public var residentMemoryBytes: Int {
         let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
@@ -128,6 +134,8 @@ private final class OutputCollector: @unchecked Sendable {
     }
 
     var lines: Int { lock.withLock { lineCount } }
+
+    var soFar: Data { lock.withLock { data } }
 
     /// Everything, once the output has ended.
     func untilEnd() -> Data {

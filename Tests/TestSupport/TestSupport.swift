@@ -106,9 +106,11 @@ public struct ProcessResult: Sendable {
     public let error: String
 }
 
-/// Runs one of the package's executables (`portinfo` by default) to the end.
+/// Runs one of the package's executables (`portinfo` by default) to the end, or until `timeout`
+/// seconds have passed: then it is killed (SIGKILL), and its status says so. No test waits for
+/// ever on a command that hangs.
 public func run(_ arguments: [String], product: String = "portinfo", environment: [String: String] = [:],
-                input: Data? = nil) throws -> ProcessResult {
+                input: Data? = nil, timeout: Double = 120) throws -> ProcessResult {
     let process = Process()
     process.executableURL = productsDirectory.appendingPathComponent(product)
     process.arguments = arguments
@@ -120,6 +122,9 @@ public func run(_ arguments: [String], product: String = "portinfo", environment
     process.standardError = error
     process.standardInput = stdin
     try process.run()
+    let killer = DispatchWorkItem { [process] in if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: killer)
+    defer { killer.cancel() }
     if let input { stdin.fileHandleForWriting.write(input) }
     try stdin.fileHandleForWriting.close()
     // Read both pipes to the end before waiting, so a full pipe cannot stall the child.
