@@ -1,4 +1,5 @@
 import Foundation
+import HostState
 @testable import PortInfoAPI
 import Synchronization
 import Testing
@@ -55,7 +56,8 @@ import TestSupport
     }
 
     @Test func byDefaultTwoThreadsAProcessorAndRoomFor1024() throws {
-        #expect(QueryThreadPool.defaultThreadCount == 2 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        // The processors this process may use (taskset, a container's CPU limit), not the machine's.
+        #expect(QueryThreadPool.defaultThreadCount == 2 * UsableProcessors.count())
         #expect(QueryThreadPool.defaultQueueLength == 1024)
         let folder = TemporaryDirectory()
         let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: try seededDatabase(trapsCSV, in: folder)))

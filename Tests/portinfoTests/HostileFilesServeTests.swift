@@ -165,3 +165,52 @@ import TestSupport
         #expect(try ask(server, "/ports/600", [("Host", "localhost"), ("If-None-Match", tag)]).status == 200)
     }
 }
+
+/// A site file as large as the caps allow costs the server time linear in its rows, lists a
+/// bounded number of clashes, and never keeps /healthz or the next database from being answered
+/// and taken.
+@Suite struct BigSiteFileServeTests {
+    /// `rows` site assignments over every port in turn, each clashing where IANA assigns the port.
+    static func siteCSV(rows: Int) -> String {
+        var csv = "Service Name,Port Number,Transport Protocol,Description\n"
+        for row in 0..<rows { csv += "site-svc-\(row),\(row % 65536),\(row % 2 == 0 ? "udp" : "tcp"),Internal service \(row)\n" }
+        return csv
+    }
+
+    @Test func aSiteFileAtTheRowCapIsServedItsClashesListedBoundedAndTheNextSwapTaken() throws {
+        let folder = TemporaryDirectory()
+        #expect(try run(["seed", "--db", folder.path("registry.db")]).status == 0)
+        let site = folder.write("site.csv", Self.siteCSV(rows: SitePortsFile.maximumRows))
+        let started = Date()
+        let server = try ServerProcess(["--db", folder.path("registry.db"), "--site-ports", site, "--access-log", "off"])
+        print("a site file of \(SitePortsFile.maximumRows) rows: serving \(String(format: "%.1f", Date().timeIntervalSince(started))) s after the start")
+        #expect(try server.request("/services/site-svc-99999")?.status == 200)
+        let clashes = server.startupLog.split(separator: "\n").filter { $0.contains("site ports: ") }
+        #expect(clashes.count == SiteClashes.maximumListed + 1)
+        #expect(clashes.last?.hasSuffix("site ports: and more: only the first 100 clashes are listed") == true)
+
+        // Load it again (SIGHUP), and ask /healthz all the while: each answer comes at once.
+        kill(server.process.processIdentifier, SIGHUP)
+        var slowest = 0.0
+        for _ in 0..<20 {
+            let asked = Date()
+            #expect(try server.request("/healthz")?.status == 200)
+            slowest = max(slowest, Date().timeIntervalSince(asked))
+            usleep(50_000)
+        }
+        #expect(slowest < 5, "/healthz took \(slowest) s while the site file loaded")
+        // A new database after it is taken, with the site file's records beside it.
+        #expect(try run(["seed", "--csv", folder.write("edited.csv", RegistryReloadTests.editedCSV), "--db", folder.path("next.db")]).status == 0)
+        #expect(rename(folder.path("next.db"), folder.path("registry.db")) == 0)
+        #expect(waitFor(server, "/ports/7000") { $0.body.contains("newsvc") && $0.body.contains("site-svc-7000") })
+    }
+
+    @Test func aSiteFilePastTheRowCapIsRefusedSayingWhy() throws {
+        let folder = try seededFolder()
+        let site = folder.write("site.csv", Self.siteCSV(rows: SitePortsFile.maximumRows + 1))
+        let start = try run(["serve", "--host", "127.0.0.1", "--port", "0", "--db", folder.path("registry.db"), "--site-ports", site], timeout: 60)
+        #expect(start.status == 1)
+        #expect(start.error == "portinfo: \(site) line \(SitePortsFile.maximumRows + 2): the file has more than 100000 rows: "
+            + "more than a site's own ports come to; nothing was seeded from it\n")
+    }
+}
