@@ -2,13 +2,15 @@
 # Fuzzes the parsers that read what others write, with libFuzzer and AddressSanitizer.
 #
 #   scripts/fuzz.sh TARGET SECONDS   build TARGET (when its sources changed) and fuzz it that long
-#   scripts/fuzz.sh all SECONDS      every target in turn, SECONDS each
+#   scripts/fuzz.sh all SECONDS      every target in turn, sharing SECONDS in all equally
 #   scripts/fuzz.sh build [TARGET]   build only (every target without one)
 #
 # Each target is its harness Fuzz/TARGET.swift, compiled with Fuzz/FuzzInput.swift,
 # Fuzz/Invariant.swift and the module sources it tests into one binary (no package build: nothing
 # but the toolchain is needed), cached in .build-fuzz/; Fuzz/TARGET.dict, if there, is its
-# dictionary. A run starts from a copy of Fuzz/corpus/TARGET/ in a scratch folder, so the
+# dictionary. The targets of the Registry module compile it whole, with the files its build
+# plugins embed (made here by Sources/FileEmbedder), against Basics built as a module of its own
+# and the system's SQLite. A run starts from a copy of Fuzz/corpus/TARGET/ in a scratch folder, so the
 # repository is never written to, and ends with the executions and coverage reached. A crash, a
 # hang or a broken invariant exits 1 and names the saved input; replay it with
 # `SWIFT_BACKTRACE=enable=no .build-fuzz/TARGET INPUT`.
@@ -30,8 +32,10 @@ declare -A target_sources=(
     [percent-decoding]="Sources/PortInfoAPI/PercentDecoding.swift"
     [query-parameters]="Sources/PortInfoAPI/QueryParameters.swift Sources/PortInfoAPI/PercentDecoding.swift
         Sources/PortInfoAPI/Problem.swift"
+    [site-ports-file]=registry
+    [registry-database]=registry
 )
-targets=(http-request-parser csv-reader proc-net-parsers percent-decoding query-parameters)
+targets=(http-request-parser csv-reader proc-net-parsers percent-decoding query-parameters site-ports-file registry-database)
 
 build_dir=.build-fuzz
 # -package-name as SwiftPM gives it, for the sources' `package` declarations.
@@ -48,18 +52,53 @@ known_target() {
     [[ -n "${target_sources[$1]:-}" ]] || { echo "$0: unknown target '$1'" >&2; usage; }
 }
 
+# The Registry module's own sources, the files its plugins embed (generated into
+# .build-fuzz/generated/ as the plugins would), and the flags that find Basics and SQLite.
+registry_sources() {
+    ls Sources/Registry/*.swift
+    echo "$build_dir/generated/EmbeddedMigrations.swift $build_dir/generated/EmbeddedKnowledge.swift"
+    echo "$build_dir/generated/EmbeddedSnapshot.swift"
+}
+registry_flags=(-I "$build_dir/modules" -L "$build_dir/modules" -lBasics -I Sources/CSQLite)
+
+# Basics as a static library module, and the embedded files, for the Registry targets (again
+# only when what they are made from changed).
+build_registry_dependencies() {
+    local key
+    key=$( { swiftc --version 2>&1; echo "${swift_flags[*]}"; cat Sources/FileEmbedder/main.swift Sources/Basics/*.swift \
+        migrations/*.sql knowledge/everyday-names.csv knowledge/known-uses.csv iana/*.csv; } | sha256sum | cut -d' ' -f1)
+    [[ "$(cat "$build_dir/modules.key" 2>/dev/null)" == "$key" ]] && return
+    mkdir -p "$build_dir/modules" "$build_dir/generated"
+    rm -f "$build_dir/modules.key"
+    swiftc -O Sources/FileEmbedder/main.swift -o "$build_dir/FileEmbedder"
+    "$build_dir/FileEmbedder" "$build_dir/generated/EmbeddedMigrations.swift" embeddedMigrationFiles migrations/*.sql
+    "$build_dir/FileEmbedder" "$build_dir/generated/EmbeddedKnowledge.swift" embeddedKnowledgeFiles \
+        knowledge/everyday-names.csv knowledge/known-uses.csv
+    "$build_dir/FileEmbedder" "$build_dir/generated/EmbeddedSnapshot.swift" embeddedSnapshotFiles iana/*.csv
+    swiftc "${swift_flags[@]}" -emit-library -static -emit-module -module-name Basics \
+        -emit-module-path "$build_dir/modules/Basics.swiftmodule" Sources/Basics/*.swift -o "$build_dir/modules/libBasics.a"
+    echo "$key" >"$build_dir/modules.key"
+}
+
 # Builds .build-fuzz/TARGET unless it was built from exactly these sources, flags and compiler.
 build() {
     local target=$1
-    local files=("Fuzz/$target.swift" Fuzz/FuzzInput.swift Fuzz/Invariant.swift ${target_sources[$target]})
+    local files extra=()
+    if [[ ${target_sources[$target]} == registry ]]; then
+        build_registry_dependencies
+        read -r -a files <<<"Fuzz/$target.swift Fuzz/FuzzInput.swift Fuzz/Invariant.swift $(registry_sources | tr '\n' ' ')"
+        extra=("${registry_flags[@]}")
+    else
+        read -r -a files <<<"Fuzz/$target.swift Fuzz/FuzzInput.swift Fuzz/Invariant.swift ${target_sources[$target]}"
+    fi
     local binary="$build_dir/$target"
     local key
-    key=$( { swiftc --version 2>&1; echo "${swift_flags[*]}"; cat "${files[@]}"; } | sha256sum | cut -d' ' -f1)
+    key=$( { swiftc --version 2>&1; echo "${swift_flags[*]} ${extra[*]}"; cat "${files[@]}" Sources/Basics/*.swift; } | sha256sum | cut -d' ' -f1)
     if [[ -x "$binary" && "$(cat "$binary.key" 2>/dev/null)" == "$key" ]]; then return; fi
     mkdir -p "$build_dir"
     local started=$SECONDS
     rm -f "$binary.key"
-    swiftc "${swift_flags[@]}" -module-name "$(echo "$target" | tr -d -)" "${files[@]}" -o "$binary"
+    swiftc "${swift_flags[@]}" "${extra[@]}" -module-name "$(echo "$target" | tr -d -)" "${files[@]}" -o "$binary"
     echo "$key" >"$binary.key"
     echo "$target: built in $((SECONDS - started)) s"
 }
@@ -104,7 +143,8 @@ build)
 all)
     (($# == 2)) || usage
     failed=()
-    for target in "${targets[@]}"; do run "$target" "$2" || failed+=("$target"); done
+    share=$(($2 / ${#targets[@]}))
+    for target in "${targets[@]}"; do run "$target" "$share" || failed+=("$target"); done
     if ((${#failed[@]})); then echo "fuzzing failed: ${failed[*]}" >&2; exit 1; fi
     ;;
 *)

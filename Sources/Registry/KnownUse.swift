@@ -1,3 +1,5 @@
+import CSQLite
+
 /// A use of a port that its vendor documents, outside IANA's assignments (Kubernetes' API server
 /// on 6443, Elasticsearch on 9200), from `knowledge/known-uses.csv`: portinfo's own table, not
 /// IANA's, labelled so wherever it shows. A port IANA assigns to something else may be known
@@ -29,13 +31,18 @@ public struct KnownUse: Equatable, Sendable {
         self.url = url
     }
 
-    init(row: Statement) {
+    /// A row of `known_uses`; one whose transport is none of the four (a file's, not a seed's)
+    /// is damage, and fails the query (SQLITE_CORRUPT) rather than the server.
+    init(row: Statement) throws(SQLiteError) {
+        guard let transport = Record.Transport(rawValue: row.text(at: 5)) else {
+            throw SQLiteError(code: SQLITE_CORRUPT, message: "a known use has a transport the schema does not allow")
+        }
         product = row.text(at: 0)
         let names = row.text(at: 1)
         self.names = names.isEmpty ? [] : names.split(separator: Self.nameSeparator).map(String.init)
         use = row.text(at: 2)
         ports = Record.Ports(first: row.int(at: 3), last: row.int(at: 4))
-        transport = Record.Transport(rawValue: row.text(at: 5))! // the table's CHECK admits no other
+        self.transport = transport
         vendor = row.text(at: 6)
         url = row.text(at: 7)
     }

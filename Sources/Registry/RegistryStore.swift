@@ -232,7 +232,7 @@ public final class RegistryStore {
             try searchKnownUses.bind(Self.maximumKnownUseHits, at: 4)
             try searchKnownUses.bind(knownUseNames.ids(namedFrom: joined), at: 5)
             let uses = try searchKnownUses.rows { row in
-                KnownUseHit(knownUse: KnownUse(row: row), rank: SearchRank(rawValue: row.int(at: KnownUse.columnCount))!)
+                KnownUseHit(knownUse: try KnownUse(row: row), rank: SearchRank(rawValue: row.int(at: KnownUse.columnCount))!)
             }
             return SearchResults(total: total, hits: hits, knownUses: uses)
         }

@@ -1,3 +1,4 @@
+import Basics
 import CSQLite
 
 /// A failed SQLite call: SQLite's result code and message, and the SQL that failed (when there was one).
@@ -9,12 +10,18 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     let exceeded: (budget: TimeBudget, limit: TimeBudgetLimit)?
 
     /// With the connection's statement `budget`, an interruption says it was the budget's doing.
+    /// SQLite's message may quote the database (a malformed schema's token): it is kept to an
+    /// escaped excerpt, as anything from a file is.
     init(code: Int32, message: String, sql: String? = nil, budget: StatementBudget? = nil) {
         self.code = code
         exceeded = if code == SQLITE_INTERRUPT, let budget, let limit = budget.exceeded { (budget.budget, limit) } else { nil }
+        let message = PrintableText.excerpt(message, limit: Self.longestMessage)
         self.message = if let exceeded { "\(message): still running past \(Self.limitText(exceeded))" } else { message }
         self.sql = sql
     }
+
+    /// SQLite's own messages are a line or two; what is longer quotes its input.
+    static let longestMessage = 200
 
     /// "its budget of 0.25 seconds of CPU time", "its budget of 2.0 seconds in all".
     static func limitText(_ exceeded: (budget: TimeBudget, limit: TimeBudgetLimit)) -> String {
