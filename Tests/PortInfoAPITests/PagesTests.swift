@@ -98,6 +98,27 @@ import TestSupport
         #expect(api.get("/?q=" + String(repeating: "a ", count: 9)).status == 400)
     }
 
+    /// The lookup page is HTML for anyone (no Vary), but a query it refuses is a page only for a browser.
+    @Test func aBadLookupIsAnErrorPageForABrowserAndAProblemForEveryoneElse() throws {
+        let (api, _) = try trapsAPI()
+        let nineWords = "/?q=" + Array(repeating: "word", count: 9).joined(separator: "+")
+        let page = api.get(nineWords, headers: [("Accept", Self.browser)])
+        #expect(page.status == 400 && page.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(page.text.contains("<h1>Invalid parameter</h1>") && page.text.contains("query parameter &#39;q&#39;"))
+        #expect(page.headers["Vary"] == "Accept")
+        for accept in ["", "*/*"] {
+            let problem = api.get(nineWords, headers: accept.isEmpty ? [] : [("Accept", accept)])
+            #expect(problem.status == 400 && problem.headers["Content-Type"] == "application/problem+json", "Accept \(accept)")
+            #expect(problem.problemType == "https://portinfo.invalid/problems/invalid-parameter")
+            #expect(problem.headers["Vary"] == "Accept")
+        }
+        for accept in ["", Self.browser] {
+            let answered = api.get("/?q=600", headers: accept.isEmpty ? [] : [("Accept", accept)])
+            #expect(answered.status == 200 && answered.headers["Content-Type"] == "text/html; charset=utf-8")
+            #expect(answered.headers["Vary"] == nil)
+        }
+    }
+
     @Test func aSearchPageTakesEveryOffsetTheAPIDoes() throws {
         let (api, _) = try trapsAPI()
         for offset in ["0", "1", "9223372036854775806", "9223372036854775807"] {
