@@ -220,6 +220,10 @@ public final class PortInfoAPI: Sendable {
                 // The server's own options (RFC 9110, 9.3.7): what every route allows.
                 return .ready(Answer(status: 200, fields: [("Allow", Route.allowedMethods)], caching: .unstated, context: context))
             }
+            if let routePath = Route.routePath(withoutTrailingSlashOf: request.path) {
+                let location = routePath + (request.query.map { "?\($0)" } ?? "")
+                return .ready(Answer(status: 301, fields: [("Location", String(location))], caching: .unstated, context: context))
+            }
             // A page for a browser, a problem for everyone else.
             let representation = Representation(accepting: request.headers, format: .compact, consulted: &context.consulted)
             return .ready(problemAnswer(Problem(.unknownPath, """
