@@ -66,7 +66,12 @@
     (children || []).forEach(function (c) { if (c != null) node.append(c); });
     return node;
   }
-  function link(href, text) { var a = el("a", null, [text]); a.href = href; return a; }
+  // The one way a card links, and only to an absolute http(s) URL: what else data may hold
+  // (javascript:, data:) is shown as its text alone.
+  function link(href, text) {
+    if (!/^https?:\/\//i.test(href)) return text;
+    var a = el("a", null, [text]); a.href = href; return a;
+  }
   function portPage(port) { return new URL("ports/" + port, base).href; }
   function span(range) {
     if (!range) return null;
@@ -116,8 +121,7 @@
   function knownUsesNode(uses) {
     if (!Array.isArray(uses) || !uses.length) return null;
     return el("div", "rec muted", ["Known uses: "].concat(joined(uses.map(function (u) {
-      var label = [u.product, u.use].filter(Boolean).join(": ");
-      return /^https?:\/\//i.test(u.url || "") ? link(u.url, label) : label; // no javascript: links
+      return link(u.url, [u.product, u.use].filter(Boolean).join(": "));
     }))));
   }
 

@@ -56,8 +56,27 @@ struct HTMLWriter {
         markup(">")
     }
 
-    /// A link to `href` (a path of this server's, or an https URL built from data).
+    /// A link to `href`, or `value` alone when `href` may not be one (`isLinkable`): the one way
+    /// pages write a link, so that no URL from the data (a known use's vendor page, an everyday
+    /// name's source) becomes a `javascript:` link, whatever the CSP would do with it.
     mutating func link(_ href: String, text value: String) {
+        guard Self.isLinkable(href) else { return text(value) }
         element("a", ["href": href], text: value)
+    }
+
+    /// Whether `href` is an absolute `http:` or `https:` URL (the scheme in any case), or a path of
+    /// this server's: a `/` not followed by another `/` or a `\`, which browsers read as `//`, the
+    /// start of another host. A URL with spaces or ASCII controls is neither: browsers drop tabs and
+    /// line breaks inside one, so that `/<tab>/host` would be `//host`.
+    static func isLinkable(_ href: String) -> Bool {
+        let bytes = href.utf8
+        guard !bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return false }
+        if bytes.first == UInt8(ascii: "/") {
+            let second = bytes.dropFirst().first
+            return second != UInt8(ascii: "/") && second != UInt8(ascii: "\\")
+        }
+        // ASCII letters in lower case; no control is left to turn into `:` or `/` this way.
+        let scheme = bytes.prefix(8).map { $0 | 0x20 }
+        return scheme.starts(with: "http://".utf8) || scheme.starts(with: "https://".utf8)
     }
 }

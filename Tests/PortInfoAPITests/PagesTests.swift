@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import HostState
 import PortInfoAPI
+import Registry
 import Testing
 import TestSupport
 
@@ -69,6 +70,28 @@ import TestSupport
         let dynamic = api.get("/ports/65535?format=html").text
         #expect(dynamic.contains("Port 65535 is in the dynamic range: IANA never assigns it to a service."))
         #expect(!dynamic.contains(#"href="/ports/65536""#))
+    }
+
+    /// A database whose known uses and everyday names hold `javascript:` URLs: their pages show
+    /// the text alone, while the https URLs beside them stay links.
+    @Test func aURLFromTheDataIsALinkOnlyWhenItIsHTTP() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
+        try Database(path: database, mode: .readWriteCreate).execute("""
+            UPDATE known_uses SET url = 'javascript:alert(1)' WHERE port_first = 9092;
+            UPDATE everyday_names SET source = ' JavaScript:alert(2)' WHERE port = 53
+            """)
+        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database))
+        for target in ["/ports/9092", "/ports/53", "/search?q=kafka"] {
+            let page = api.get(target, headers: [("Accept", Self.browser)]).text
+            #expect(!page.lowercased().contains("javascript:"), "\(target)")
+        }
+        let kafka = api.get("/ports/9092?format=html").text
+        #expect(kafka.contains("</a>) — Apache Software Foundation</li>"))
+        #expect(api.get("/ports/9093?format=html").text.contains(#"— <a href="https://kafka.apache.org/quickstart">Apache Software Foundation</a>"#))
+        let dns = api.get("/ports/53?format=html").text
+        #expect(dns.contains("<strong>dns</strong> (for domain, source)"))
+        #expect(api.get("/ports/853?format=html").text.contains(#"(for domain-s, <a href="https://www.rfc-editor.org/rfc/rfc7858">source</a>)"#))
     }
 
     @Test func errorsAnswerABrowserWithAPage() throws {

@@ -11,6 +11,20 @@ import TestSupport
             == #"<p title="a &quot;quoted&quot; &lt;b&gt; &amp; &#39;x&#39;">u=&lt;username&gt; &amp; p=&lt;password&gt;</p>"#)
     }
 
+    @Test(arguments: [
+        ("https://kafka.apache.org/quickstart", true), ("HTTPS://EXAMPLE.COM/", true), ("Http://example.com", true), ("/ports/600", true),
+        ("/", true), ("/search?q=a&offset=20", true),
+        ("javascript:alert(1)", false), ("JavaScript:alert(1)", false), (" javascript:alert(1)", false), ("java\tscript:alert(1)", false),
+        ("data:text/html,x", false), ("vbscript:x", false), ("mailto:a@example.com", false), ("ftp://example.com/", false),
+        ("//evil.example/", false), ("/\\evil.example/", false), ("/\t/evil.example", false), ("https:evil.example", false),
+        ("http:/evil.example", false), ("https://a b", false), ("ports/600", false), ("", false),
+    ])
+    func onlyHTTPURLsAndThisServersPathsBecomeLinks(href: String, isLink: Bool) {
+        var html = HTMLWriter()
+        html.link(href, text: "vendor")
+        #expect(String(decoding: html.bytes, as: UTF8.self) == (isLink ? #"<a href="\#(href.replacingOccurrences(of: "&", with: "&amp;"))">vendor</a>"# : "vendor"))
+    }
+
     @Test func pathSegmentsAreEncodedWhole() {
         #expect(PathSegment.encoded("cl/1") == "cl%2F1")
         #expect(PathSegment.encoded("whois++") == "whois%2B%2B")
