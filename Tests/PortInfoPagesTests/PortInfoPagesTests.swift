@@ -39,6 +39,14 @@ import TestSupport
             == #"<p title="rtl[U+202E]gnp.exe">a"# + shown + neighbours + "&lt;z&gt;</p>[U+202E]y")
     }
 
+    /// What the README says the pages and the widget are served with is what the server sends, hash and all.
+    @Test func theREADMEStatesThePoliciesAsTheyAreSent() throws {
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        for policy in [PageStyle.contentSecurityPolicy, Widget.contentSecurityPolicy] {
+            #expect(readme.contains("`Content-Security-Policy: \(policy)`"), "README.md should state: Content-Security-Policy: \(policy)")
+        }
+    }
+
     @Test func pathSegmentsAreEncodedWhole() {
         #expect(PathSegment.encoded("cl/1") == "cl%2F1")
         #expect(PathSegment.encoded("whois++") == "whois%2B%2B")
