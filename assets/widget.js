@@ -2,7 +2,7 @@
 // <span data-portinfo-service="postgresql"></span> becomes a small card about that IANA assignment.
 // A plain script (no modules, no dependencies) for <script src=".../widget.js" defer>.
 // It must run under a host's strict Content-Security-Policy, so it never evaluates code, never
-// parses markup (all data goes in through textContent: IANA notes hold "u=<username>") and styles
+// parses markup (all data goes in as text nodes, made by el(): IANA notes hold "u=<username>") and styles
 // itself only through a constructed stylesheet adopted by a shadow root, which CSP style-src does
 // not govern and which keeps its styles and the host's apart.
 (function () {
@@ -59,14 +59,29 @@
       .finally(function () { clearTimeout(timer); });
   }
 
-  // Tiny DOM builder: text is always text, never markup.
+  // Characters that act on the text around them unseen, shown as "[U+202E]" as the server's
+  // pages show them: bidi controls ("rtl\u202Egnp.exe" would read "rtlexe.png"), NUL and the
+  // other C0 controls but tab and line breaks, and DEL.
+  var UNSEEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/g;
+  function visible(text) {
+    return String(text).replace(UNSEEN, function (c) {
+      return "[U+" + ("000" + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4) + "]";
+    });
+  }
+
+  // Tiny DOM builder: text is always text, never markup, and every text goes in here, visible.
   function el(tag, cls, children) {
     var node = document.createElement(tag);
     if (cls) node.className = cls;
-    (children || []).forEach(function (c) { if (c != null) node.append(c); });
+    (children || []).forEach(function (c) { if (c != null) node.append(c instanceof Node ? c : visible(c)); });
     return node;
   }
-  function link(href, text) { var a = el("a", null, [text]); a.href = href; return a; }
+  // The one way a card links, and only to an absolute http(s) URL: what else data may hold
+  // (javascript:, data:) is shown as its text alone.
+  function link(href, text) {
+    if (!/^https?:\/\//i.test(href)) return text;
+    var a = el("a", null, [text]); a.href = href; return a;
+  }
   function portPage(port) { return new URL("ports/" + port, base).href; }
   function span(range) {
     if (!range) return null;
@@ -116,8 +131,7 @@
   function knownUsesNode(uses) {
     if (!Array.isArray(uses) || !uses.length) return null;
     return el("div", "rec muted", ["Known uses: "].concat(joined(uses.map(function (u) {
-      var label = [u.product, u.use].filter(Boolean).join(": ");
-      return /^https?:\/\//i.test(u.url || "") ? link(u.url, label) : label; // no javascript: links
+      return link(u.url, [u.product, u.use].filter(Boolean).join(": "));
     }))));
   }
 
@@ -171,7 +185,7 @@
     shown.set(node, q.path || q.error);
     var fail = function (why, detail) {
       var card = el("div", "card error", ["portinfo: " + q.label + ": " + why]);
-      if (detail) card.title = detail;
+      if (detail) card.title = visible(detail);
       root.replaceChildren(card);
     };
     if (q.error) return fail(q.error);

@@ -5,7 +5,9 @@
 #           service, messages for a bad port, an unknown name and a server that is down, one request
 #           per question, elements added later, styles kept apart, no console errors
 #   pages   the server's HTML: port pages 600, 6001, 65535, 21, the lookup page / and /?q=,
-#           and curl still getting JSON
+#           a bad lookup's error page, a trailing slash redirected, and curl still getting JSON
+# Both show data that must be shown, never obeyed (scripts/browser/hostile_data.py): a site row
+# with bidi controls and a NUL, and javascript: URLs in the known uses and everyday names.
 # A PASS or FAIL line per check, the screenshots' paths, exit 1 when any check fails.
 #   scripts/browser-test.sh [--parts widget,pages]   (both by default)
 # Screenshots and chromium's log: $PORTINFO_BROWSER_ARTIFACTS, else .build/browser-artifacts.
@@ -51,8 +53,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The built-in snapshot, with the hostile data beside it.
+"$binary" seed --db "$work/registry.db" >"$work/seed.log" 2>&1 || { cat "$work/seed.log" >&2; exit 1; }
+"$python" scripts/browser/hostile_data.py "$work/registry.db" "$work/site.csv"
 # Port 0: the server picks a free one and names it in its startup line.
-"$binary" serve --host 127.0.0.1 --port 0 --db "$work/registry.db" >"$work/serve.log" 2>&1 &
+"$binary" serve --host 127.0.0.1 --port 0 --db "$work/registry.db" --site-ports "$work/site.csv" >"$work/serve.log" 2>&1 &
 server_pid=$!
 port=
 for _ in $(seq 300); do

@@ -40,12 +40,14 @@ enum HTTPResponseWriter {
         !(100..<200).contains(status) && status != 204 && status != 304
     }
 
-    /// The response for a request the server refused itself: problem+json (RFC 9457).
+    /// The response for a request the server refused itself: problem+json (RFC 9457), which no
+    /// browser may take for another type (`nosniff`, as every answer of the API says too).
     static func problem(status: Int, detail: String, retryAfterSeconds: Int? = nil) -> HTTPResponse {
         let title = HTTPResponse.reasonPhrase(status)
         let body = #"{"type":"about:blank","title":"\#(title)","status":\#(status),"detail":"\#(jsonEscaped(detail))"}"# + "\n"
         var headers = HTTPHeaders()
         headers.add("Content-Type", "application/problem+json")
+        headers.add("X-Content-Type-Options", "nosniff")
         if let retryAfterSeconds { headers.add("Retry-After", String(retryAfterSeconds)) }
         return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))
     }

@@ -32,7 +32,7 @@ struct Answer: Sendable {
         let rawValue: UInt8
         static let origin = Consulted(rawValue: 1)
         static let authorization = Consulted(rawValue: 2)
-        /// The routes that have pages answer HTML or JSON as Accept asks.
+        /// HTML or JSON as Accept asks: set where Accept is read (Representation), never by hand.
         static let accept = Consulted(rawValue: 4)
 
         /// The `Vary` value naming them; nil for none.

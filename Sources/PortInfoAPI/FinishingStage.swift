@@ -3,8 +3,8 @@ import PortInfoPages
 
 /// The one place every answer passes through, once, on its way out: it chooses the CORS policy
 /// (exactly one per answer: the registry's, or local-host reporting's), writes the caching fields
-/// (Cache-Control; ETag and the 304 for registry answers), names in `Vary` the request fields
-/// that decided the answer, and records the request metric under the route's label.
+/// (Cache-Control; ETag and the 304 for registry answers), says `nosniff`, names in `Vary` the
+/// request fields that decided the answer, and records the request metric under the route's label.
 struct FinishingStage: Sendable {
     private let registryCORS: CORSPolicy
     /// Answers about the host: only the origins `--local-cors-origins` lists, never `*`.
@@ -34,7 +34,7 @@ struct FinishingStage: Sendable {
         var status = answer.status
         var body = answer.body
         var fields: [(name: String, value: String)] = []
-        fields.reserveCapacity(answer.fields.count + 5)
+        fields.reserveCapacity(answer.fields.count + 6)
         switch answer.caching {
         case .registry, .registryDescription, .registryChanges, .asset:
             let (tag, sharedCaches) = switch answer.caching {
@@ -61,6 +61,9 @@ struct FinishingStage: Sendable {
         case .unstated:
             if let contentType = answer.contentType { fields.append(("Content-Type", contentType)) }
         }
+        // A browser takes every body for the type it is said to be: a problem or a search answer
+        // holding `<script>` is never run as a page, nor a page as a script.
+        fields.append(("X-Content-Type-Options", "nosniff"))
         if answer.contentType == Answer.htmlContentType {
             // Pages run no script and load nothing; their one stylesheet is allowed by its hash.
             fields.append(("Content-Security-Policy", PageStyle.contentSecurityPolicy))

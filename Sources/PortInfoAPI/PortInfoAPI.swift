@@ -143,11 +143,16 @@ public final class PortInfoAPI: Sendable {
                 // The server's own options (RFC 9110, 9.3.7): what every route allows.
                 return .ready(Answer(status: 200, fields: [("Allow", Route.allowedMethods)], caching: .unstated, context: context))
             }
+            if let routePath = Route.routePath(withoutTrailingSlashOf: request.path) {
+                let location = routePath + (request.query.map { "?\($0)" } ?? "")
+                return .ready(Answer(status: 301, fields: [("Location", String(location))], caching: .unstated, context: context))
+            }
+            // A page for a browser, a problem for everyone else.
+            let representation = Representation(accepting: request.headers, format: .compact, consulted: &context.consulted)
             return .ready(problemAnswer(Problem(.unknownPath, """
                 there is nothing at \(request.path): the API serves /ports/{port}, /services/{name}, /search?q=TEXT, \
                 /registry, /registry/changes, /healthz, /openapi.yaml and /widget.js, and the lookup page at /
-                """), representation: Representation.prefersHTML(request.headers.values("Accept")) ? .html : .json(.compact),
-                context: context))
+                """), representation: representation, context: context))
         }
         // Every answer of a local-host route follows the local-host CORS policy, refusals included.
         if route.isLocalHost && localHost != nil { context.audience = .hostState }
@@ -164,9 +169,8 @@ public final class PortInfoAPI: Sendable {
         // The routes that have pages answer as Accept asks, and say so in Vary.
         var representation = Representation.json(format)
         if route.hasPages {
-            context.consulted.insert(.accept)
             do throws(Problem) {
-                representation = try Representation(query: query, headers: request.headers)
+                representation = try Representation(query: query, headers: request.headers, consulted: &context.consulted)
             } catch {
                 return .ready(problemAnswer(error, representation: .json(format), context: context))
             }
@@ -198,6 +202,10 @@ public final class PortInfoAPI: Sendable {
             case .freePorts: return try freePortsReply(query, format: format, to: request, generation: generation, context: &context)
             }
         } catch {
+            // The lookup page is HTML for anyone, but what it refuses is a page only for a browser.
+            if route == .lookupPage {
+                representation = Representation(accepting: request.headers, format: format, consulted: &context.consulted)
+            }
             return .ready(problemAnswer(error, representation: representation, context: context))
         }
     }
@@ -479,31 +487,28 @@ public final class PortInfoAPI: Sendable {
         }
     }
 
-    /// `problem` as an answer: its own fields, and no-store where it is about this moment or this client.
+    /// `problem` as an answer: its own fields, and `no-store`: a refusal is about this request or
+    /// this moment, and no cache may hand it to the next client (404s and 405s are cacheable by default).
     private func problemAnswer(_ problem: Problem, representation: Representation, context: Answer.Context) -> Answer {
         var fields: [(name: String, value: String)] = []
-        var caching = Answer.Caching.unstated
         switch problem.kind {
         case .methodNotAllowed:
             fields.append(("Allow", Route.allowedMethods))
         case .unauthorized:
             fields.append(("WWW-Authenticate", #"Bearer realm="portinfo local-host reports""#))
-            caching = .noStore
         case .serverBusy, .queryTimedOut:
             fields.append(("Retry-After", String(Self.retryAfterSeconds)))
-            caching = .noStore
-        case .registryUnavailable, .hostStateUnavailable, .forbidden, .localReportingOff:
-            caching = .noStore
-        case .invalidPort, .invalidParameter, .invalidEncoding, .unknownPath, .unknownService:
+        case .registryUnavailable, .hostStateUnavailable, .forbidden, .localReportingOff, .invalidPort, .invalidParameter,
+             .invalidEncoding, .unknownPath, .unknownService:
             break
         }
         if representation == .html {
             return Answer(status: problem.kind.status, contentType: Answer.htmlContentType,
                           body: ErrorPage.rendered(status: problem.kind.status, title: problem.kind.title, detail: problem.detail),
-                          fields: fields, caching: caching, context: context)
+                          fields: fields, caching: .noStore, context: context)
         }
         return Answer(status: problem.kind.status, contentType: "application/problem+json",
-                      body: APIJSON.problem(problem, format: representation.jsonFormat), fields: fields, caching: caching, context: context)
+                      body: APIJSON.problem(problem, format: representation.jsonFormat), fields: fields, caching: .noStore, context: context)
     }
 
     private static func listenerTransport(named name: String) throws(Problem) -> Listener.Transport {

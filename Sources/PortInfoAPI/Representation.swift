@@ -14,22 +14,32 @@ enum Representation: Hashable, Sendable {
         return .compact
     }
 
-    /// For a route that has pages; a bad `format` is a 400 the caller answers in JSON.
-    init(query: QueryParameters, headers: HTTPHeaders) throws(Problem) {
-        let json = Self.json(query.contains("pretty") ? .pretty : .compact)
+    /// For a route that has pages; a bad `format` is a 400 the caller answers in JSON. Its answers
+    /// name Accept in `consulted` whichever decided, `format` or Accept: both ways of asking share
+    /// the `/ports` answers kept finished, Vary and all.
+    init(query: QueryParameters, headers: HTTPHeaders, consulted: inout Answer.Consulted) throws(Problem) {
+        consulted.insert(.accept)
+        let format: APIJSON.Format = query.contains("pretty") ? .pretty : .compact
         switch try query.value("format") {
-        case "json"?: self = json
+        case "json"?: self = .json(format)
         case "html"?: self = .html
         case let other?:
             throw Problem(.invalidParameter, "query parameter 'format' must be json or html, got '\(other)'")
         case nil:
-            self = Self.prefersHTML(headers.values("Accept")) ? .html : json
+            self.init(accepting: headers, format: format, consulted: &consulted)
         }
+    }
+
+    /// HTML for a client that ranks it above JSON, else JSON in `format`. The one place Accept
+    /// is read: it names Accept in `consulted`, for Vary, whatever the answer turns out to be.
+    init(accepting headers: HTTPHeaders, format: APIJSON.Format, consulted: inout Answer.Consulted) {
+        consulted.insert(.accept)
+        self = Self.prefersHTML(headers.values("Accept")) ? .html : .json(format)
     }
 
     /// Whether Accept gives HTML a higher quality than JSON (RFC 9110, 12.5.1): the most specific
     /// range that matches each decides its quality.
-    static func prefersHTML(_ fields: [String]) -> Bool {
+    private static func prefersHTML(_ fields: [String]) -> Bool {
         var html: (specificity: Int, quality: Double) = (-1, 0), json: (specificity: Int, quality: Double) = (-1, 0)
         for range in HTTPSyntax.commaSeparated(fields.joined(separator: ",")) {
             let parts = range.split(separator: ";").map { $0.trimmingWhitespace().lowercased() }

@@ -68,6 +68,14 @@ enum Route: Equatable {
         }
     }
 
+    /// `path` less its trailing slash, when that is a route's path (`/ports/600/`): where such a
+    /// path is redirected, so that links and caches know one address. nil for any other path.
+    static func routePath(withoutTrailingSlashOf path: Substring) -> Substring? {
+        guard path.utf8.last == UInt8(ascii: "/") else { return nil }
+        let trimmed = path.dropLast()
+        return Route(path: trimmed) == nil ? nil : trimmed
+    }
+
     private static func rest(of path: Substring, after prefix: StaticString) -> Substring {
         path[path.utf8.index(path.startIndex, offsetBy: prefix.utf8CodeUnitCount)...]
     }

@@ -13,19 +13,74 @@ struct HTMLWriter {
         bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
     }
 
-    /// Text content, escaped.
+    /// Text content (or an attribute value), escaped: the five markup characters as references,
+    /// and the characters that act on the text around them unseen shown as `[U+202E]`: the bidi
+    /// controls (U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069), which make a name
+    /// `rtl` U+202E `gnp.exe` read "rtlexe.png", and NUL, DEL and the other C0 controls but tab,
+    /// LF and CR. It runs over every byte of every page: runs of other bytes are copied whole,
+    /// ASCII is never decoded, and only the lead bytes D8 and E2 make it look at what follows.
     mutating func text(_ value: some StringProtocol) {
-        for byte in value.utf8 {
-            switch byte {
-            case UInt8(ascii: "&"): bytes.append(contentsOf: "&amp;".utf8)
-            case UInt8(ascii: "<"): bytes.append(contentsOf: "&lt;".utf8)
-            case UInt8(ascii: ">"): bytes.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): bytes.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): bytes.append(contentsOf: "&#39;".utf8)
-            default: bytes.append(byte)
-            }
+        if value.utf8.withContiguousStorageIfAvailable({ escape($0) }) == nil {
+            Array(value.utf8).withUnsafeBufferPointer { escape($0) }
         }
     }
+
+    private mutating func escape(_ text: UnsafeBufferPointer<UInt8>) {
+        var copied = 0, index = 0
+        while index < text.count {
+            let byte = text[index]
+            // How many bytes from `index` are written otherwise: 0, the byte is written as it is.
+            var length = 0
+            switch byte {
+            case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"),
+                 0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F:
+                length = 1
+            case 0xD8 where index + 1 < text.count && text[index + 1] == 0x9C: // U+061C
+                length = 2
+            case 0xE2 where index + 2 < text.count:
+                let (second, third) = (text[index + 1], text[index + 2])
+                // U+200E, U+200F, U+202A-U+202E; U+2066-U+2069.
+                if second == 0x80 && (third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third))
+                    || second == 0x81 && (0xA6...0xA9).contains(third) {
+                    length = 3
+                }
+            default:
+                break
+            }
+            guard length > 0 else {
+                index += 1
+                continue
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied..<index]))
+            switch byte {
+            case UInt8(ascii: "&"): markup("&amp;")
+            case UInt8(ascii: "<"): markup("&lt;")
+            case UInt8(ascii: ">"): markup("&gt;")
+            case UInt8(ascii: "\""): markup("&quot;")
+            case UInt8(ascii: "'"): markup("&#39;")
+            default: showControl(UnsafeBufferPointer(rebasing: text[index..<index + length]))
+            }
+            index += length
+            copied = index
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied...]))
+    }
+
+    /// The control whose UTF-8 is `sequence` (one to three bytes), as `[U+XXXX]`: shown, not obeyed.
+    private mutating func showControl(_ sequence: UnsafeBufferPointer<UInt8>) {
+        let scalar: UInt32 = switch sequence.count {
+        case 1: UInt32(sequence[0])
+        case 2: UInt32(sequence[0] & 0x1F) << 6 | UInt32(sequence[1] & 0x3F)
+        default: UInt32(sequence[0] & 0x0F) << 12 | UInt32(sequence[1] & 0x3F) << 6 | UInt32(sequence[2] & 0x3F)
+        }
+        markup("[U+")
+        for shift in stride(from: 12, through: 0, by: -4) {
+            bytes.append(Self.hexDigits[Int(scalar >> UInt32(shift) & 0xF)])
+        }
+        markup("]")
+    }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// `<name attributes…>content</name>`; attribute values are escaped like text.
     mutating func element(_ name: StaticString, _ attributes: KeyValuePairs<StaticString, String> = [:],
@@ -56,8 +111,27 @@ struct HTMLWriter {
         markup(">")
     }
 
-    /// A link to `href` (a path of this server's, or an https URL built from data).
+    /// A link to `href`, or `value` alone when `href` may not be one (`isLinkable`): the one way
+    /// pages write a link, so that no URL from the data (a known use's vendor page, an everyday
+    /// name's source) becomes a `javascript:` link, whatever the CSP would do with it.
     mutating func link(_ href: String, text value: String) {
+        guard Self.isLinkable(href) else { return text(value) }
         element("a", ["href": href], text: value)
+    }
+
+    /// Whether `href` is an absolute `http:` or `https:` URL (the scheme in any case), or a path of
+    /// this server's: a `/` not followed by another `/` or a `\`, which browsers read as `//`, the
+    /// start of another host. A URL with spaces or ASCII controls is neither: browsers drop tabs and
+    /// line breaks inside one, so that `/<tab>/host` would be `//host`.
+    static func isLinkable(_ href: String) -> Bool {
+        let bytes = href.utf8
+        guard !bytes.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return false }
+        if bytes.first == UInt8(ascii: "/") {
+            let second = bytes.dropFirst().first
+            return second != UInt8(ascii: "/") && second != UInt8(ascii: "\\")
+        }
+        // ASCII letters in lower case; no control is left to turn into `:` or `/` this way.
+        let scheme = bytes.prefix(8).map { $0 | 0x20 }
+        return scheme.starts(with: "http://".utf8) || scheme.starts(with: "https://".utf8)
     }
 }

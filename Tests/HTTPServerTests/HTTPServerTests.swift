@@ -179,6 +179,7 @@ func get(_ target: String = "/", extra: String = "") -> String {
         let response = try #require(client.readResponse())
         #expect(response.status == status)
         #expect(response.header("Content-Type") == "application/problem+json")
+        #expect(response.header("X-Content-Type-Options") == "nosniff")
         #expect(response.header("Connection") == "close")
         let problem = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as! [String: Any]
         #expect(problem["status"] as? Int == status)
@@ -244,6 +245,7 @@ func get(_ target: String = "/", extra: String = "") -> String {
         let third = try server.client()
         let refused = try #require(third.readResponse())
         #expect(refused.status == 503 && refused.header("Connection") == "close")
+        #expect(refused.header("X-Content-Type-Options") == "nosniff")
         #expect(third.isClosedByServer())
         #expect(server.server.rejectedConnections == 1)
 

@@ -134,12 +134,15 @@ import TestSupport
             return Expectation(status: 204, allowOrigin: localAllowOrigin, vary: "Origin",
                                allowHeaders: "If-None-Match, Content-Type, Authorization")
         case .listenersPost:
-            // Refused for its method before anything else is looked at.
+            // Refused for its method before anything else is looked at; like every refusal, never stored.
             return reporting
-                ? Expectation(status: 405, allowOrigin: localAllowOrigin, vary: "Origin", bodyKeys: problemKeys)
-                : Expectation(status: 405, allowOrigin: registryAllowOrigin, vary: registryVary, bodyKeys: problemKeys)
+                ? Expectation(status: 405, allowOrigin: localAllowOrigin, vary: "Origin", cacheControl: "no-store", bodyKeys: problemKeys)
+                : Expectation(status: 405, allowOrigin: registryAllowOrigin, vary: registryVary, cacheControl: "no-store",
+                              bodyKeys: problemKeys)
         case .unknownGet:
-            return Expectation(status: 404, allowOrigin: registryAllowOrigin, vary: registryVary, bodyKeys: problemKeys)
+            // A page or a problem, as Accept asks.
+            return Expectation(status: 404, allowOrigin: registryAllowOrigin, vary: withAccept(registryVary), cacheControl: "no-store",
+                               bodyKeys: problemKeys)
         }
     }
 

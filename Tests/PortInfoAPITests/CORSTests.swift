@@ -6,10 +6,11 @@ import TestSupport
 @Suite struct CORSTests {
     let wiki = "https://wiki.example.com"
 
-    /// `Vary` as the answer to `target` must give it: the routes with pages name Accept first.
+    /// `Vary` as the answer to `target` must give it: the routes with pages, and paths that are
+    /// none (a page or a problem, as Accept asks), name Accept first.
     func vary(_ target: String, _ others: String?) -> String? {
-        let hasPages = ["/ports/", "/services/", "/search"].contains { target.hasPrefix($0) }
-        let names = [hasPages ? "Accept" : nil, others].compactMap { $0 }
+        let acceptChooses = ["/ports/", "/services/", "/search"].contains { target.hasPrefix($0) } || target == "/nowhere"
+        let names = [acceptChooses ? "Accept" : nil, others].compactMap { $0 }
         return names.isEmpty ? nil : names.joined(separator: ", ")
     }
 

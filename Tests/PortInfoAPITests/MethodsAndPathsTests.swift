@@ -47,8 +47,8 @@ let everyRoute = ["/ports/600", "/services/ftp", "/search?q=ftp", "/registry", "
         }
     }
 
-    @Test(arguments: ["/ports", "/ports/600/", "/ports/600/tcp", "/PORTS/600", "/services", "/services/cl/1",
-                      "/search/", "/registry/", "/healthz/x", "/openapi.json", "*", "/ports%2F600", "//ports/600"])
+    @Test(arguments: ["/ports", "/ports/600/tcp", "/ports/600//", "/PORTS/600", "/services", "/services/cl/1", "/services/cl/1/",
+                      "/search//", "/healthz/x", "/healthz/x/", "/openapi.json", "*", "/ports%2F600", "//ports/600", "//ports/600/"])
     func otherPathsAre404WhateverTheMethod(target: String) throws {
         let (api, _) = try trapsAPI()
         for method in ["GET", "HEAD", "OPTIONS", "POST"] where !(target == "*" && method == "OPTIONS") {
@@ -59,6 +59,21 @@ let everyRoute = ["/ports/600", "/services/ftp", "/search?q=ftp", "/registry", "
             #expect(response.detail == "there is nothing at \(target): the API serves /ports/{port}, /services/{name}, "
                 + "/search?q=TEXT, /registry, /registry/changes, /healthz, /openapi.yaml and /widget.js, and the lookup page at /")
         }
+    }
+
+    /// A route's path with a trailing slash is the route's, said once: one address for links and caches.
+    @Test(arguments: [("/ports/600/", "/ports/600"), ("/ports/080/", "/ports/080"),
+                      ("/services/cl%2F1/?format=html", "/services/cl%2F1?format=html"), ("/search/?q=ftp&limit=1", "/search?q=ftp&limit=1"),
+                      ("/registry/", "/registry"), ("/registry/changes/", "/registry/changes"), ("/healthz/", "/healthz"),
+                      ("/widget.js/", "/widget.js"), ("//", "/")])
+    func aRoutesPathWithATrailingSlashRedirectsToIt(target: String, location: String) throws {
+        let (api, _) = try trapsAPI()
+        for method in ["GET", "HEAD", "OPTIONS", "POST"] {
+            let response = api.get(target, method: method)
+            #expect(response.status == 301 && response.headers["Location"] == location && response.body.isEmpty, "\(method) \(target)")
+        }
+        #expect(api.get(location).status != 404)
+        #expect(api.get("/").headers["Content-Type"] == "text/html; charset=utf-8", "/ stays the lookup page")
     }
 
     @Test func optionsOnTheServerItselfSaysWhatEveryRouteAllows() throws {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import HostState
 import PortInfoAPI
+import Registry
 import Testing
 import TestSupport
 
@@ -71,6 +72,48 @@ import TestSupport
         #expect(!dynamic.contains(#"href="/ports/65536""#))
     }
 
+    /// A database whose known uses and everyday names hold `javascript:` URLs: their pages show
+    /// the text alone, while the https URLs beside them stay links.
+    @Test func aURLFromTheDataIsALinkOnlyWhenItIsHTTP() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
+        try Database(path: database, mode: .readWriteCreate).execute("""
+            UPDATE known_uses SET url = 'javascript:alert(1)' WHERE port_first = 9092;
+            UPDATE everyday_names SET source = ' JavaScript:alert(2)' WHERE port = 53
+            """)
+        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database))
+        for target in ["/ports/9092", "/ports/53", "/search?q=kafka"] {
+            let page = api.get(target, headers: [("Accept", Self.browser)]).text
+            #expect(!page.lowercased().contains("javascript:"), "\(target)")
+        }
+        let kafka = api.get("/ports/9092?format=html").text
+        #expect(kafka.contains("</a>) — Apache Software Foundation</li>"))
+        #expect(api.get("/ports/9093?format=html").text.contains(#"— <a href="https://kafka.apache.org/quickstart">Apache Software Foundation</a>"#))
+        let dns = api.get("/ports/53?format=html").text
+        #expect(dns.contains("<strong>dns</strong> (for domain, source)"))
+        #expect(api.get("/ports/853?format=html").text.contains(#"(for domain-s, <a href="https://www.rfc-editor.org/rfc/rfc7858">source</a>)"#))
+    }
+
+    /// Bidi controls and NUL from the data and from the query are shown, never obeyed: a site
+    /// row named `rtl` U+202E `gnp.exe` does not read "rtlexe.png", nor does `/?q=` turn the heading.
+    @Test func controlsFromTheDataOrTheQueryAreShownNotObeyed() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
+        let site = folder.write("site.csv", """
+            Service Name,Port Number,Transport Protocol,Description
+            rtl\u{202E}gnp.exe,47001,tcp,the \u{2067}setup\u{2069} file\u{0}
+            """ + "\n")
+        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, sitePortsPath: site))
+        let page = api.get("/ports/47001", headers: [("Accept", Self.browser)])
+        #expect(page.text.contains(#"<a href="/services/rtl%E2%80%AEgnp.exe">rtl[U+202E]gnp.exe</a>"#))
+        #expect(page.text.contains("the [U+2067]setup[U+2069] file[U+0000]"))
+        let lookup = api.get("/?q=%E2%80%AEgnp.exe+a%00b")
+        #expect(lookup.text.contains("[U+202E]gnp.exe a[U+0000]b"))
+        for answer in [page, lookup] {
+            #expect(answer.status == 200 && !answer.text.unicodeScalars.contains { ["\u{202E}", "\u{2067}", "\u{2069}", "\u{0}"].contains($0) })
+        }
+    }
+
     @Test func errorsAnswerABrowserWithAPage() throws {
         let (api, _) = try trapsAPI()
         let bad = api.get("/ports/70000", headers: [("Accept", Self.browser)])
@@ -96,6 +139,27 @@ import TestSupport
         let search = api.get("/?q=ipc").text
         #expect(search.contains(#"<a href="/services/ipcserver">ipcserver</a> on <a href="/ports/600">port 600</a> (TCP and UDP)"#))
         #expect(api.get("/?q=" + String(repeating: "a ", count: 9)).status == 400)
+    }
+
+    /// The lookup page is HTML for anyone (no Vary), but a query it refuses is a page only for a browser.
+    @Test func aBadLookupIsAnErrorPageForABrowserAndAProblemForEveryoneElse() throws {
+        let (api, _) = try trapsAPI()
+        let nineWords = "/?q=" + Array(repeating: "word", count: 9).joined(separator: "+")
+        let page = api.get(nineWords, headers: [("Accept", Self.browser)])
+        #expect(page.status == 400 && page.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(page.text.contains("<h1>Invalid parameter</h1>") && page.text.contains("query parameter &#39;q&#39;"))
+        #expect(page.headers["Vary"] == "Accept")
+        for accept in ["", "*/*"] {
+            let problem = api.get(nineWords, headers: accept.isEmpty ? [] : [("Accept", accept)])
+            #expect(problem.status == 400 && problem.headers["Content-Type"] == "application/problem+json", "Accept \(accept)")
+            #expect(problem.problemType == "https://portinfo.invalid/problems/invalid-parameter")
+            #expect(problem.headers["Vary"] == "Accept")
+        }
+        for accept in ["", Self.browser] {
+            let answered = api.get("/?q=600", headers: accept.isEmpty ? [] : [("Accept", accept)])
+            #expect(answered.status == 200 && answered.headers["Content-Type"] == "text/html; charset=utf-8")
+            #expect(answered.headers["Vary"] == nil)
+        }
     }
 
     @Test func aSearchPageTakesEveryOffsetTheAPIDoes() throws {

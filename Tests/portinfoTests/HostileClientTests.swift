@@ -123,6 +123,10 @@ import TestSupport
         for (name, value) in answer.fields where response.header(name) != value {
             throw Failure(description: "\(ordinal): expected \(name): \(value), got \(response.header(name) ?? "none")")
         }
+        // Whether the HTTP layer refused it or the API answered, no browser may take it for another type.
+        guard response.header("X-Content-Type-Options") == "nosniff" else {
+            throw Failure(description: "\(ordinal): expected X-Content-Type-Options: nosniff, got \(response.header("X-Content-Type-Options") ?? "none")")
+        }
         switch answer.body {
         case .port600Records:
             try checkPort600(response, ordinal)

@@ -1,7 +1,8 @@
 /// Request targets (RFC 9112 §3.2): bad UTF-8 and bad percent-encoding in paths and queries are
 /// the API's 400s (the request itself is well framed, so the connection stays open); dot
-/// segments and empty segments name no route; the absolute form is served by its path, the
-/// asterisk form is for OPTIONS alone, and the authority form for CONNECT alone.
+/// segments and empty segments name no route, and a route's path with a trailing slash is
+/// redirected to it; the absolute form is served by its path, the asterisk form is for OPTIONS
+/// alone, and the authority form for CONNECT alone.
 extension HostileCase {
     static let targets: [HostileCase] = {
         typealias R = HostileRequests
@@ -27,7 +28,8 @@ extension HostileCase {
             HostileCase("/%2e%2e/registry names no route (404)", R.get("/%2e%2e/registry"), .problem(404)),
             HostileCase("/ports/./600 names no route (404)", R.get("/ports/./600"), .problem(404)),
             HostileCase("//ports/600 names no route (404)", R.get("//ports/600"), .problem(404)),
-            HostileCase("/ports/600/ (a trailing slash) names no route (404)", R.get("/ports/600/"), .problem(404)),
+            HostileCase("/ports/600/ (a trailing slash) is redirected (301) to /ports/600", R.get("/ports/600/"),
+                        Expected(answers: [Answer(status: 301, fields: ["Location": "/ports/600"], body: .unchecked)], afterwards: .keptAlive)),
             HostileCase("/ports/%2e%2e is not a port (400)", R.get("/ports/%2e%2e"), .problem(400)),
             HostileCase("/services/..%2Fregistry is a service name, and none has it (404)",
                         R.get("/services/..%2Fregistry"), .problem(404)),

@@ -7,6 +7,7 @@ import socket
 import urllib.error
 import urllib.request
 
+import hostile_data
 from wiki_host import StaticOrigin, wiki_origin
 
 # Reads one widget's card from its shadow root (open, so a test can read it).
@@ -121,6 +122,19 @@ def run(checks, browser, server, asset_path, artifacts):
                         ["Service postgresql", "postgresql", "tcp, udp", "port 5432"])
         checks.check("service postgresql: links to port 5432's page",
                      port_page(5432) in [l["href"] for l in c.get("links", [])], str(c.get("links")))
+
+        c = card("w-site")
+        name = f"site row named rtl+U+202E+gnp.exe (port {hostile_data.SITE_PORT})"
+        checks.contains(f"{name}: its name and description shown escaped in the card", c.get("text"),
+                        [hostile_data.SITE_NAME_SHOWN, hostile_data.SITE_DESCRIPTION_SHOWN, "this site's assignment"])
+        raw = [ch for ch in hostile_data.CONTROLS if ch in (c.get("text") or "")]
+        checks.check(f"{name}: no bidi control or NUL in the card's text", not raw, repr(raw))
+        c = card("w-known-use")
+        checks.contains(f"{hostile_data.KNOWN_USE_PORT}: the known use with a javascript: URL shown as text", c.get("text"),
+                        ["Known uses:", "Apache Kafka"])
+        hrefs = [l["href"] for l in c.get("links", [])]
+        checks.check(f"{hostile_data.KNOWN_USE_PORT}: every link in the card is http(s)",
+                     bool(hrefs) and all(h.startswith(("http://", "https://")) for h in hrefs), repr(hrefs))
 
         c = card("w-unknown")
         checks.check("unknown service: a small error card",

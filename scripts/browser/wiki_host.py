@@ -5,6 +5,8 @@ import html
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+import hostile_data
+
 # Selectors the widget's shadow root must keep out, and whose rules the widget must not add to.
 HOSTILE_CSS = b"""
 body { font-family: serif; }
@@ -26,6 +28,8 @@ WIDGETS = [
     ("w-70000", "data-portinfo-port", "70000"),
     ("w-word", "data-portinfo-port", "http"),
     ("w-changed", "data-portinfo-port", "80"),
+    ("w-site", "data-portinfo-port", str(hostile_data.SITE_PORT)),  # a site row with controls in its name
+    ("w-known-use", "data-portinfo-port", str(hostile_data.KNOWN_USE_PORT)),  # a known use with a javascript: URL
 ]
 
 
