@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(name: "HostState", dependencies: ["CLinux"]),
         // HTML pages: renders the registry's answers for browsers; knows no sockets.
-        .target(name: "PortInfoPages", dependencies: ["Registry"], plugins: ["EmbedWidget"]),
+        .target(name: "PortInfoPages", dependencies: ["Basics", "Registry"], plugins: ["EmbedWidget"]),
         .target(
             name: "PortInfoAPI",
             dependencies: [

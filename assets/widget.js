@@ -60,9 +60,10 @@
   }
 
   // Characters that act on the text around them unseen, shown as "[U+202E]" as the server's
-  // pages show them: bidi controls ("rtl\u202Egnp.exe" would read "rtlexe.png"), NUL and the
-  // other C0 controls but tab and line breaks, and DEL.
-  var UNSEEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/g;
+  // pages show them (the set PrintableText.needsEscape names): bidi controls ("rtl\u202Egnp.exe"
+  // would read "rtlexe.png"), NUL and the other C0 controls but tab and line breaks, DEL and the
+  // C1 controls.
+  var UNSEEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200E\u200F\u061C\u202A-\u202E\u2066-\u2069]/g;
   function visible(text) {
     return String(text).replace(UNSEEN, function (c) {
       return "[U+" + ("000" + c.charCodeAt(0).toString(16).toUpperCase()).slice(-4) + "]";

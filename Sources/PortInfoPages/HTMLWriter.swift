@@ -1,3 +1,5 @@
+import Basics
+
 /// Writes an HTML document with everything from the data escaped as text: the one way pages put
 /// a value into markup. IANA's notes hold text such as `u=<username> p=<password>`, which must
 /// reach the reader literally, never as an element.
@@ -14,11 +16,11 @@ struct HTMLWriter {
     }
 
     /// Text content (or an attribute value), escaped: the five markup characters as references,
-    /// and the characters that act on the text around them unseen shown as `[U+202E]`: the bidi
-    /// controls (U+200E, U+200F, U+061C, U+202A-U+202E, U+2066-U+2069), which make a name
-    /// `rtl` U+202E `gnp.exe` read "rtlexe.png", and NUL, DEL and the other C0 controls but tab,
-    /// LF and CR. It runs over every byte of every page: runs of other bytes are copied whole,
-    /// ASCII is never decoded, and only the lead bytes D8 and E2 make it look at what follows.
+    /// and the characters that act on the text around them unseen (PrintableText.needsEscape: the
+    /// bidi controls, which make a name `rtl` U+202E `gnp.exe` read "rtlexe.png", and the C0 and C1
+    /// controls and DEL) shown as `[U+202E]`; tab, LF and CR are only white space here. It runs over
+    /// every byte of every page: runs of other bytes are copied whole, ASCII is never decoded, and
+    /// only the lead bytes C2, D8 and E2 (of every such character above ASCII) make it look further.
     mutating func text(_ value: some StringProtocol) {
         if value.utf8.withContiguousStorageIfAvailable({ escape($0) }) == nil {
             Array(value.utf8).withUnsafeBufferPointer { escape($0) }
@@ -35,15 +37,13 @@ struct HTMLWriter {
             case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"),
                  0x00...0x08, 0x0B, 0x0C, 0x0E...0x1F, 0x7F:
                 length = 1
-            case 0xD8 where index + 1 < text.count && text[index + 1] == 0x9C: // U+061C
-                length = 2
+            case 0xC2 where index + 1 < text.count:
+                length = Self.needsShowing(UInt32(byte & 0x1F) << 6 | UInt32(text[index + 1] & 0x3F)) ? 2 : 0
+            case 0xD8 where index + 1 < text.count:
+                length = Self.needsShowing(UInt32(byte & 0x1F) << 6 | UInt32(text[index + 1] & 0x3F)) ? 2 : 0
             case 0xE2 where index + 2 < text.count:
-                let (second, third) = (text[index + 1], text[index + 2])
-                // U+200E, U+200F, U+202A-U+202E; U+2066-U+2069.
-                if second == 0x80 && (third == 0x8E || third == 0x8F || (0xAA...0xAE).contains(third))
-                    || second == 0x81 && (0xA6...0xA9).contains(third) {
-                    length = 3
-                }
+                let scalar = UInt32(byte & 0x0F) << 12 | UInt32(text[index + 1] & 0x3F) << 6 | UInt32(text[index + 2] & 0x3F)
+                length = Self.needsShowing(scalar) ? 3 : 0
             default:
                 break
             }
@@ -64,6 +64,11 @@ struct HTMLWriter {
             copied = index
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: text[copied...]))
+    }
+
+    /// Whether the character `value` (of a valid UTF-8 sequence) is one a page shows, not obeys.
+    private static func needsShowing(_ value: UInt32) -> Bool {
+        Unicode.Scalar(value).map(PrintableText.needsEscape) ?? false
     }
 
     /// The control whose UTF-8 is `sequence` (one to three bytes), as `[U+XXXX]`: shown, not obeyed.

@@ -94,23 +94,24 @@ import TestSupport
         #expect(api.get("/ports/853?format=html").text.contains(#"(for domain-s, <a href="https://www.rfc-editor.org/rfc/rfc7858">source</a>)"#))
     }
 
-    /// Bidi controls and NUL from the data and from the query are shown, never obeyed: a site
-    /// row named `rtl` U+202E `gnp.exe` does not read "rtlexe.png", nor does `/?q=` turn the heading.
+    /// Bidi and other controls from the data, and NUL from the query, are shown, never obeyed: a
+    /// site row named `rtl` U+202E `gnp.exe` does not read "rtlexe.png", nor does `/?q=` turn the
+    /// heading. (A site file with a NUL is no text file, and refused whole.)
     @Test func controlsFromTheDataOrTheQueryAreShownNotObeyed() throws {
         let folder = TemporaryDirectory()
         let database = try seededDatabase(trapsCSV, in: folder)
         let site = folder.write("site.csv", """
             Service Name,Port Number,Transport Protocol,Description
-            rtl\u{202E}gnp.exe,47001,tcp,the \u{2067}setup\u{2069} file\u{0}
+            rtl\u{202E}gnp.exe,47001,tcp,the \u{2067}setup\u{2069} file\u{7}\u{9B}
             """ + "\n")
         let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, sitePortsPath: site))
         let page = api.get("/ports/47001", headers: [("Accept", Self.browser)])
         #expect(page.text.contains(#"<a href="/services/rtl%E2%80%AEgnp.exe">rtl[U+202E]gnp.exe</a>"#))
-        #expect(page.text.contains("the [U+2067]setup[U+2069] file[U+0000]"))
+        #expect(page.text.contains("the [U+2067]setup[U+2069] file[U+0007][U+009B]"))
         let lookup = api.get("/?q=%E2%80%AEgnp.exe+a%00b")
         #expect(lookup.text.contains("[U+202E]gnp.exe a[U+0000]b"))
         for answer in [page, lookup] {
-            #expect(answer.status == 200 && !answer.text.unicodeScalars.contains { ["\u{202E}", "\u{2067}", "\u{2069}", "\u{0}"].contains($0) })
+            #expect(answer.status == 200 && !answer.text.unicodeScalars.contains { ["\u{202E}", "\u{2067}", "\u{2069}", "\u{0}", "\u{7}", "\u{9B}"].contains($0) })
         }
     }
 

@@ -1,5 +1,6 @@
 """Data the browser checks' server is given beside IANA's, which pages and cards must show and
-never obey: a site file whose row has bidi controls and a NUL in its name and description, and
+never obey: a site file whose row has bidi and other controls in its name and description (a NUL
+would make it no text file, refused whole), and
 javascript: URLs put into a seeded database's known uses and everyday names.
     python3 hostile_data.py DATABASE SITE_FILE   (DATABASE seeded already; SITE_FILE is written)"""
 
@@ -9,11 +10,11 @@ import sys
 # A site's row whose name, obeyed, reads "rtlexe.png"; an unassigned port of IANA's.
 SITE_PORT = 47002
 SITE_NAME = "rtl\u202egnp.exe"
-SITE_DESCRIPTION = "the \u2067setup\u2069 file\u0000"
+SITE_DESCRIPTION = "the \u2067setup\u2069 file\u0007\u009b"
 # As pages and cards must show them.
 SITE_NAME_SHOWN = "rtl[U+202E]gnp.exe"
-SITE_DESCRIPTION_SHOWN = "the [U+2067]setup[U+2069] file[U+0000]"
-CONTROLS = ("\u202e", "\u2067", "\u2069", "\u0000")
+SITE_DESCRIPTION_SHOWN = "the [U+2067]setup[U+2069] file[U+0007][U+009B]"
+CONTROLS = ("\u202e", "\u2067", "\u2069", "\u0007", "\u009b")
 
 # Apache Kafka's known use of 9092, and the everyday names of 53 (dns), get javascript: URLs.
 KNOWN_USE_PORT = 9092
