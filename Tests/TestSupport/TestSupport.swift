@@ -17,11 +17,18 @@ public enum Snapshot {
         return folder.appendingPathComponent(name).path
     }()
 
-    /// The 2024-04 snapshot, for update and diff tests: in `../shared/iana/` beside the
-    /// repository, not in it (the tests that need it say so when they are skipped).
-    public static let previous: String? = existing("service-names-port-numbers-2024-04.csv")
+    /// An older snapshot, for update and diff tests: the file `PORTINFO_TEST_PREVIOUS_CSV` names,
+    /// else IANA's 2024-04 registry in `../shared/iana/` beside the repository, where this
+    /// project's machines keep it (the tests that need it say so when they are skipped).
+    public static let previous: String? = {
+        if let path = ProcessInfo.processInfo.environment["PORTINFO_TEST_PREVIOUS_CSV"], !path.isEmpty { return path }
+        return existing("service-names-port-numbers-2024-04.csv")
+    }()
 
-    public static let previousMissing: Comment = "needs ../shared/iana/service-names-port-numbers-2024-04.csv beside the repository"
+    public static let previousMissing: Comment = """
+        needs an older IANA registry CSV than the repository's: set PORTINFO_TEST_PREVIOUS_CSV to one (such as IANA's \
+        service-names-port-numbers.csv of 2024-04), or put it at ../shared/iana/service-names-port-numbers-2024-04.csv
+        """
 
     private static func existing(_ name: String) -> String? {
         let path = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/iana/\(name)").path

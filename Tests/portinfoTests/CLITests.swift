@@ -77,6 +77,14 @@ func seededFolder() throws -> TemporaryDirectory {
         #expect(folder.fileNames().isEmpty)
     }
 
+    @Test func aSeedIntoAMissingDirectorySaysTheDirectoryIsMissing() throws {
+        let folder = TemporaryDirectory()
+        let result = try run(["seed", "--db", folder.path("missing/registry.db")])
+        #expect(result.status == 1)
+        #expect(result.error == "portinfo: seeding \(folder.path("missing/registry.db")) failed, the previous database is untouched: "
+            + "the directory \(folder.path("missing")) does not exist: make it first\n")
+    }
+
     @Test func theDatabaseComesFromPORTINFO_DBUnlessDbIsGiven() throws {
         let folder = try seededFolder()
         let fromEnvironment = try run(["lookup", "600"], environment: ["PORTINFO_DB": folder.path("registry.db")])

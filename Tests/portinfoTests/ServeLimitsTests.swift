@@ -17,6 +17,9 @@ import TestSupport
         (["--query-time-budget", "0"], [:], "--query-time-budget (PORTINFO_QUERY_TIME_BUDGET) must be more than 0 seconds and at most 86400, got 0.0"),
         ([], ["PORTINFO_QUERY_TIME_BUDGET": "1e-30"], "--query-time-budget (PORTINFO_QUERY_TIME_BUDGET) must be more than 0 seconds and at most 86400, got 1e-30"),
         ([], ["PORTINFO_QUERY_TIME_BUDGET": "nan"], "--query-time-budget (PORTINFO_QUERY_TIME_BUDGET) must be more than 0 seconds and at most 86400, got nan"),
+        (["--max-database-size", "65535"], [:], "--max-database-size (PORTINFO_MAX_DATABASE_SIZE) must be from 65536 to 1073741824, got 65535"),
+        ([], ["PORTINFO_MAX_DATABASE_SIZE": "1073741825"],
+         "--max-database-size (PORTINFO_MAX_DATABASE_SIZE) must be from 65536 to 1073741824, got 1073741825"),
     ])
     func outOfRangeSettingsAreRefusedNamingFlagAndVariable(arguments: [String], environment: [String: String], message: String) throws {
         let folder = try seededFolder()
