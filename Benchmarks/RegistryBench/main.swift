@@ -67,7 +67,9 @@ func benchCosts(_ store: RegistryStore) throws {
 }
 
 do {
-    let store = try RegistryStore(path: arguments[1])
+    // As the server holds a registry: in memory, each statement within the server's budget.
+    let image = try RegistryLoad(budget: nil).image(fromDatabase: arguments[1])
+    let store = try RegistryStore(image: image, statementBudget: RegistryStore.defaultStatementBudget)
     switch arguments.count > 2 ? arguments[2] : "600" {
     case "costs": try benchCosts(store)
     case "quality" where arguments.count == 4: try benchQuality(store, suite: arguments[3])

@@ -82,8 +82,10 @@ public final class Database {
         sqlite3_close_v2(connection)
     }
 
-    /// SQLite's process-wide settings, made once, before the first connection initializes it.
-    private static let configured: Void = {
+    /// SQLite's process-wide settings, made once, before anything initializes SQLite: the first
+    /// connection, or the first `sqlite3_malloc64` (RegistryImage reads files into SQLite's memory).
+    /// Made after, they fail, and every allocation takes SQLite's global mutex.
+    static let configured: Void = {
         _ = portinfo_sqlite3_disable_memory_statistics()
     }()
 

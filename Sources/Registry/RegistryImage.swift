@@ -64,6 +64,7 @@ public final class RegistryImage: @unchecked Sendable {
         guard file.size >= 512 else {
             throw RegistryError.notARegistry(path: path, reason: file.size == 0 ? "the file is empty" : "the file is too short to be a database")
         }
+        _ = Database.configured
         guard let bytes = sqlite3_malloc64(UInt64(file.size)) else {
             throw RegistryError.notARegistry(path: path, reason: "no memory for \(ByteCount(file.size))")
         }
