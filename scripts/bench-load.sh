@@ -9,13 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-baseline=""
-case ${1:-} in
-    "") ;;
-    --baseline) baseline=${2:?"bench-load: --baseline needs a portinfo binary"}
-                [ -x "$baseline" ] || { echo "bench-load: --baseline $baseline is not an executable" >&2; exit 2; } ;;
-    *) echo "usage: scripts/bench-load.sh [--baseline BINARY]" >&2; exit 64 ;;
-esac
+baseline_option bench-load "$@"
 csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "bench-load: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "bench-load: needs the sqlite3 command (apt-get install sqlite3)" >&2; exit 2; }

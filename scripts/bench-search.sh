@@ -8,13 +8,8 @@
 #                                                  iana/; BENCH_DURATION, default 5s a measurement)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-baseline=""
-case ${1:-} in
-    "") ;;
-    --baseline) baseline=${2:?"bench-search: --baseline needs a portinfo binary"}
-                [ -x "$baseline" ] || { echo "bench-search: --baseline $baseline is not an executable" >&2; exit 2; } ;;
-    *) echo "usage: scripts/bench-search.sh [--baseline BINARY]" >&2; exit 64 ;;
-esac
+source scripts/bench-lib.sh
+baseline_option bench-search "$@"
 csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "bench-search: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 command -v wrk >/dev/null || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null; }

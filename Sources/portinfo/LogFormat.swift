@@ -10,45 +10,33 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 
     func handler(label: String, level: Logger.Level) -> any LogHandler {
+        LineLogHandler(label: label, format: self, logLevel: level)
+    }
+
+    /// The line for one event: `metadata` is the handler's with the event's over it.
+    fileprivate func line(_ event: LogEvent, label: String, metadata: Logger.Metadata) -> [UInt8] {
         switch self {
         case .text:
-            return TextLogHandler(label: label, logLevel: level)
+            // As swift-log's StreamLogHandler writes it, `2026-12-07T22:00:00+0000 info portinfo:
+            // key=value [module] message`, with every control and bidi character of the message
+            // and the metadata escaped (PrintableText): what a file, a request or a process name put
+            // into a message can neither end its line and forge another nor drive the terminal.
+            let fields = metadata.sorted { $0.key < $1.key }
+                .map { " \(PrintableText.escaping($0.key))=\(PrintableText.escaping($0.value.description))" }.joined()
+            let line = "\(Self.timestamp()) \(event.level) \(label):\(fields) [\(event.source)] \(PrintableText.escaping(event.message.description))\n"
+            return Array(line.utf8)
         case .json:
-            return JSONLogHandler(label: label, logLevel: level)
+            // One object: time, level, label, message, and the metadata as further keys.
+            var fields = metadata.mapValues(\.description)
+            fields["time"] = Date.now.formatted(.iso8601)
+            fields["level"] = event.level.rawValue
+            fields["label"] = label
+            fields["message"] = event.message.description
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            guard let object = try? encoder.encode(fields) else { return [] }
+            return Array(object) + [UInt8(ascii: "\n")]
         }
-    }
-}
-
-/// Whole lines on standard output, one write each: lines from different threads never interleave.
-enum LogOutput {
-    private static let lock = Mutex(())
-
-    static func write(_ line: [UInt8]) {
-        lock.withLock { _ in
-            line.withUnsafeBytes { _ = Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        }
-    }
-}
-
-/// A line for people: `2026-12-07T22:00:00+0000 info portinfo: key=value [module] message`, as
-/// swift-log's StreamLogHandler writes it, but with every control and bidi character of the
-/// message and the metadata escaped (PrintableText): what a file, a request or a process name
-/// put into a message can neither end its line and forge another nor drive the terminal.
-struct TextLogHandler: LogHandler {
-    let label: String
-    var logLevel: Logger.Level
-    var metadata: Logger.Metadata = [:]
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        let fields = metadata.merging(event.metadata ?? [:]) { $1 }.sorted { $0.key < $1.key }
-            .map { " \(PrintableText.escaping($0.key))=\(PrintableText.escaping($0.value.description))" }.joined()
-        let line = "\(Self.timestamp()) \(event.level) \(label):\(fields) [\(event.source)] \(PrintableText.escaping(event.message.description))\n"
-        LogOutput.write(Array(line.utf8))
     }
 
     /// Local time, to the second, with its offset.
@@ -62,11 +50,15 @@ struct TextLogHandler: LogHandler {
     }
 }
 
-/// One JSON object a line: time, level, label, message, and the metadata as further keys.
-struct JSONLogHandler: LogHandler {
+/// A line on standard output for each event, in its format, written whole with one write(2) under
+/// a lock: lines from different threads never interleave.
+struct LineLogHandler: LogHandler {
     let label: String
+    let format: LogFormat
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
+
+    private static let output = Mutex(())
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -74,15 +66,9 @@ struct JSONLogHandler: LogHandler {
     }
 
     func log(event: LogEvent) {
-        var fields = metadata.merging(event.metadata ?? [:]) { $1 }.mapValues(\.description)
-        fields["time"] = Date.now.formatted(.iso8601)
-        fields["level"] = event.level.rawValue
-        fields["label"] = label
-        fields["message"] = event.message.description
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard var line = try? encoder.encode(fields) else { return }
-        line.append(UInt8(ascii: "\n"))
-        LogOutput.write(Array(line))
+        let line = format.line(event, label: label, metadata: metadata.merging(event.metadata ?? [:]) { $1 })
+        Self.output.withLock { _ in
+            line.withUnsafeBytes { _ = write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        }
     }
 }

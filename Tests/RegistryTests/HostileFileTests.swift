@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import Glibc
 @testable import Registry
@@ -175,6 +176,13 @@ import TestSupport
         let path = try Self.tampered(
             "CREATE TRIGGER t AFTER INSERT ON records BEGIN UPDATE records SET description = 'pwned' WHERE port_first = 22; END", in: folder)
         #expect { try seed(trapsCSV, into: path, in: folder) } throws: { "\($0)".contains("has trigger 't'") && "\($0)".contains("refusing to replace it") }
+    }
+
+    @Test func sqlitesMessageQuotesAFileOnlyShortAndEscaped() {
+        let token = String(repeating: "x", count: 300) + "\u{1B}[2J"
+        let error = SQLiteError(code: SQLITE_CORRUPT, message: "malformed database schema (records) - unrecognized token: \"\(token)\"")
+        #expect(error.message.unicodeScalars.count == SQLiteError.longestMessage + 1 && error.message.hasSuffix("…"))
+        #expect(SQLiteError(code: SQLITE_CORRUPT, message: "near \"\u{1B}[2J\": syntax error").message == "near \"\\u{1B}[2J\": syntax error")
     }
 
     @Test func aFileLargerThanTheCapIsRefusedUnread() throws {
