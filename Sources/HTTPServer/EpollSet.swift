@@ -18,6 +18,10 @@ struct EpollSet: Sendable {
         let writable: Bool
         /// An error, or both directions shut: the peer is gone.
         let hungUp: Bool
+        /// The peer shut its side (its FIN): once what it sent is read, a read finds the end.
+        /// Reported with the input it follows when both came before the socket was looked at:
+        /// then no later edge tells of the end.
+        var peerFinished = false
     }
 
     init() throws(SocketError) {
@@ -44,7 +48,7 @@ struct EpollSet: Sendable {
 
     private func control(_ operation: Int32, _ socket: Int32, token: UInt64, read: Bool, write: Bool) {
         var event = epoll_event()
-        event.events = EPOLLET.rawValue | (read ? EPOLLIN.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
+        event.events = EPOLLET.rawValue | (read ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0) | (write ? EPOLLOUT.rawValue : 0)
         event.data.u64 = token
         epoll_ctl(descriptor, operation, socket, &event)
     }
@@ -59,6 +63,7 @@ struct EpollSet: Sendable {
         let flags = event.events
         return Readiness(token: event.data.u64, readable: flags & EPOLLIN.rawValue != 0,
                          writable: flags & EPOLLOUT.rawValue != 0,
-                         hungUp: flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0)
+                         hungUp: flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0,
+                         peerFinished: flags & EPOLLRDHUP.rawValue != 0)
     }
 }

@@ -19,6 +19,9 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     /// The request the application is answering, for its access line.
     private var answering: (request: HTTPRequest, number: UInt64, started: ContinuousClock.Instant)?
     private var requestsHandedOut: UInt64 = 0
+    /// The epoll set told of the peer's FIN: every read is followed by another until one finds
+    /// the end, since the set may tell of it no more.
+    private var peerFinished = false
 
     init(id: UInt64, socket: Socket, remoteAddress: String, lifecycle: ConnectionLifecycle, isServed: Bool,
          worker: IOWorker, services: HTTPServices) {
@@ -40,14 +43,16 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
 
     // MARK: Events, on the worker's thread
 
-    /// Reads at most once; true when that read filled `readBuffer` and the connection still
-    /// reads: more input may be waiting, which the edge-triggered set will not report again.
+    /// Reads at most once; true when the connection still reads and there is more to read that
+    /// the edge-triggered set will not report again: the read filled `readBuffer`, or it took the
+    /// input before the peer's FIN, whose end a read must find.
     func socketReady(_ readiness: EpollSet.Readiness, at time: EventTime, readBuffer: UnsafeMutableRawBufferPointer) -> Bool {
         var filledBuffer = false
+        if readiness.peerFinished { peerFinished = true }
         if readiness.readable || (readiness.hungUp && registered.read) {
             switch socket.read(into: readBuffer) {
             case let .bytes(count):
-                filledBuffer = count == readBuffer.count
+                filledBuffer = count == readBuffer.count || peerFinished
                 lifecycle.received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]), at: time)
             case .wouldBlock: break
             case .end: lifecycle.receivedEnd()

@@ -1,3 +1,4 @@
+import Dispatch
 import Glibc
 
 /// Threads the server and the API start for themselves rather than borrow from Dispatch's pool:
@@ -5,24 +6,33 @@ import Glibc
 /// them apart.
 public enum NamedThread {
     /// Starts a detached thread named `name` (at most 15 bytes, the kernel's limit) that runs
-    /// `body`; 0, or the error number when the system would not start it.
+    /// `body`, and returns once it has its name (so that whoever looks at the process next, such
+    /// as a test reading /proc after the startup line, sees it named); 0, or the error number
+    /// when the system would not start it.
     public static func start(named name: String, _ body: @escaping @Sendable () -> Void) -> Int32 {
-        let start = Unmanaged.passRetained(Start(name: name, body: body)).toOpaque()
+        let named = DispatchSemaphore(value: 0)
+        let start = Unmanaged.passRetained(Start(name: name, named: named, body: body)).toOpaque()
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         var thread = pthread_t()
         let result = pthread_create(&thread, &attributes, runThread, start)
-        if result != 0 { Unmanaged<Start>.fromOpaque(start).release() }
+        if result != 0 {
+            Unmanaged<Start>.fromOpaque(start).release()
+        } else {
+            named.wait()
+        }
         return result
     }
 
     fileprivate final class Start: Sendable {
         let name: String
+        let named: DispatchSemaphore
         let body: @Sendable () -> Void
-        init(name: String, body: @escaping @Sendable () -> Void) {
+        init(name: String, named: DispatchSemaphore, body: @escaping @Sendable () -> Void) {
             self.name = name
+            self.named = named
             self.body = body
         }
     }
@@ -40,6 +50,7 @@ public enum NamedThread {
 private func runThread(_ start: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
     let start = Unmanaged<NamedThread.Start>.fromOpaque(start!).takeRetainedValue()
     NamedThread.nameThisThread(start.name)
+    start.named.signal()
     start.body()
     return nil
 }
