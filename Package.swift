@@ -32,7 +32,8 @@ let package = Package(
         .plugin(name: "EmbedKnowledge", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // And assets/widget.js, the wiki widget the server hands out.
         .plugin(name: "EmbedWidget", capability: .buildTool(), dependencies: ["FileEmbedder"]),
-        // Helpers every module may use: text made safe to print.
+        // Helpers every module may use: ASCII digits and hex, text made safe to print, durations,
+        // throttled reports, named threads.
         .target(name: "Basics"),
         .target(
             name: "Registry",
@@ -41,9 +42,9 @@ let package = Package(
         ),
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Basics", "CLinux", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "HostState", dependencies: ["CLinux"]),
+        .target(name: "HostState", dependencies: ["Basics", "CLinux"]),
         // HTML pages: renders the registry's answers for browsers; knows no sockets.
         .target(name: "PortInfoPages", dependencies: ["Basics", "Registry"], plugins: ["EmbedWidget"]),
         .target(

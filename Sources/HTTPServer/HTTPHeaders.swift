@@ -1,3 +1,5 @@
+import Basics
+
 /// Header fields in the order they came, with case-insensitive lookup by name.
 public struct HTTPHeaders: Sendable, Sequence, Equatable {
     public private(set) var fields: [(name: String, value: String)]
@@ -33,16 +35,4 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable {
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> {
         fields.makeIterator()
     }
-}
-
-extension String {
-    /// ASCII case-insensitive equality, as HTTP compares field names and tokens.
-    public func caseInsensitiveEquals(_ other: String) -> Bool {
-        utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { lowercasedASCII($0) == lowercasedASCII($1) }
-    }
-}
-
-@inline(__always)
-func lowercasedASCII(_ byte: UInt8) -> UInt8 {
-    (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte | 0x20 : byte
 }

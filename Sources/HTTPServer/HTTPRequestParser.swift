@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 
 /// Why a request was refused: the status to answer with and a detail a person can act on.
@@ -360,7 +361,7 @@ private struct RequestLineScan {
             }
         default:
             let expected = partLength < Self.versionShape.count ? Self.versionShape[partLength] : nil
-            let fits = expected == UInt8(ascii: "0") ? HTTPSyntax.isDigit(byte) : byte == expected
+            let fits = expected == UInt8(ascii: "0") ? ASCII.isDigit(byte) : byte == expected
             guard fits else { throw Self.badVersion }
         }
         partLength += 1
@@ -472,7 +473,7 @@ private struct FramingFields {
         // 1*DIGIT, or a list of equal ones (RFC 9112 §6.3); an empty element is no length at all.
         let values = contentLengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
             .map { $0.trimmingWhitespace() }
-        guard let first = values.first, values.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(HTTPSyntax.isDigit) }) else {
+        guard let first = values.first, values.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy(ASCII.isDigit) }) else {
             let shown = contentLengths.joined(separator: ", ")
             throw HTTPParseError(status: 400, detail: "Content-Length '\(shown)' is not a number of bytes")
         }
@@ -504,8 +505,8 @@ private enum ChunkSizeLine {
     static func size(_ line: UnsafeRawBufferPointer, bodyBytesBefore: Int, maxBodySize: Int) throws(HTTPParseError) -> Int {
         var index = 0
         var size = 0
-        while index < line.count, HTTPSyntax.isHexDigit(line[index]) {
-            size = size * 16 + Int(hexValue(line[index]))
+        while index < line.count, ASCII.isHexDigit(line[index]) {
+            size = size * 16 + Int(ASCII.hexDigitValue(line[index])!)
             guard bodyBytesBefore + size <= maxBodySize else {
                 throw HTTPParseError(status: 413, detail: "the request body is larger than \(maxBodySize) bytes")
             }
@@ -545,9 +546,5 @@ private enum ChunkSizeLine {
                 guard token() else { throw badExtension }
             }
         }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8 {
-        HTTPSyntax.isDigit(byte) ? byte - UInt8(ascii: "0") : (byte | 0x20) - UInt8(ascii: "a") + 10
     }
 }

@@ -1,17 +1,7 @@
+import Basics
+
 /// RFC 9110's character classes and small grammars, as the parser checks them.
 public enum HTTPSyntax {
-    static func isDigit(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-    }
-
-    static func isHexDigit(_ byte: UInt8) -> Bool {
-        isDigit(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte | 0x20)
-    }
-
-    static func isAlpha(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
-    }
-
     /// SP or HTAB: optional white space (OWS, BWS).
     static func isBlank(_ byte: UInt8) -> Bool {
         byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
@@ -19,7 +9,7 @@ public enum HTTPSyntax {
 
     /// tchar: what methods, field names and codings are made of.
     static func isTokenCharacter(_ byte: UInt8) -> Bool {
-        isDigit(byte) || isAlpha(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        ASCII.isDigit(byte) || ASCII.isLetter(byte) || "!#$%&'*+-.^_`|~".utf8.contains(byte)
     }
 
     /// field-vchar, SP or HTAB: visible ASCII, obs-text, and blanks; no other control characters.
@@ -55,18 +45,18 @@ public enum HTTPSyntax {
         if bytes.first == UInt8(ascii: "[") {
             guard let close = bytes.firstIndex(of: UInt8(ascii: "]")) else { return false }
             let literal = bytes[bytes.index(after: bytes.startIndex)..<close]
-            guard !literal.isEmpty, literal.allSatisfy({ isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
+            guard !literal.isEmpty, literal.allSatisfy({ ASCII.isHexDigit($0) || $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ".") })
             else { return false }
             bytes = bytes[bytes.index(after: close)...]
         } else {
             let name = bytes.prefix { $0 != UInt8(ascii: ":") }
             // reg-name: unreserved, pct-encoded and sub-delims
-            guard name.allSatisfy({ isDigit($0) || isAlpha($0) || "-._~%!$&'()*+,;=".utf8.contains($0) }) else { return false }
+            guard name.allSatisfy({ ASCII.isDigit($0) || ASCII.isLetter($0) || "-._~%!$&'()*+,;=".utf8.contains($0) }) else { return false }
             bytes = bytes[name.endIndex...]
         }
         guard let colon = bytes.first else { return true }
         let port = bytes.dropFirst()
-        return colon == UInt8(ascii: ":") && port.count <= 5 && port.allSatisfy(isDigit)
+        return colon == UInt8(ascii: ":") && port.count <= 5 && port.allSatisfy { ASCII.isDigit($0) }
     }
 
     /// The elements of a comma-separated field value, trimmed, empty ones dropped (RFC 9110 §5.6.1).

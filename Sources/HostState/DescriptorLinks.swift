@@ -1,3 +1,4 @@
+import Basics
 import Glibc
 
 /// The sockets among a process's descriptors, read from the links of its fd folder
@@ -48,7 +49,7 @@ struct DescriptorLinks: ~Copyable {
         }
         let probed = descriptor
         DirectoryEntries.forEach(in: folder) { name in
-            if let listed = ASCIINumber.decimal(name, as: UInt32.self), listed >= probed,
+            if let listed = ASCII.decimal(name, as: UInt32.self), listed >= probed,
                let target = target(in: folder, name: name.baseAddress!), let inode = Self.socketInode(linkTarget: target) {
                 inodes.append(inode)
             }
@@ -60,7 +61,7 @@ struct DescriptorLinks: ~Copyable {
     /// `socket:[12345]` -> 12345; nil for any other link (files, pipes, anon_inode:…).
     static func socketInode(linkTarget: some BidirectionalCollection<UInt8>) -> UInt64? {
         guard linkTarget.starts(with: socketLinkPrefix), linkTarget.last == UInt8(ascii: "]") else { return nil }
-        return ASCIINumber.decimal(linkTarget.dropFirst(socketLinkPrefix.count).dropLast(), as: UInt64.self)
+        return ASCII.decimal(linkTarget.dropFirst(socketLinkPrefix.count).dropLast(), as: UInt64.self)
     }
 
     /// The target of the link `name` (NUL-terminated) in `folder`; nil when it cannot be read

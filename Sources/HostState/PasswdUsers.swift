@@ -1,3 +1,5 @@
+import Basics
+
 /// User names by uid from a passwd(5) file. A scan reads the file itself rather than calling
 /// getpwuid_r, which can go through NSS to LDAP or sssd and wait on the network.
 struct PasswdUsers {
@@ -11,7 +13,7 @@ struct PasswdUsers {
             let fields = line.split(separator: UInt8(ascii: ":"), maxSplits: 3, omittingEmptySubsequences: false)
             guard fields.count >= 3, let first = fields[0].first,
                   first != UInt8(ascii: "#"), first != UInt8(ascii: "+"), first != UInt8(ascii: "-"),
-                  let uid = ASCIINumber.decimal(fields[2], as: UInt32.self), names[uid] == nil
+                  let uid = ASCII.decimal(fields[2], as: UInt32.self), names[uid] == nil
             else { continue }
             names[uid] = String(decoding: fields[0], as: UTF8.self)
         }

@@ -1,3 +1,5 @@
+import Basics
+
 /// The rows of a /proc/net socket table. tcp, tcp6, udp and udp6 share their first ten columns:
 ///
 ///     sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode …
@@ -27,7 +29,7 @@ enum ProcNetSocketTable {
         /// The `st` column: the kernel's TCP state number in two hex digits (UDP reuses them).
         func state() throws(ProcNetFormatError) -> UInt8 {
             let text = column(ProcNetSocketTable.stateColumn)
-            guard text.count == 2, let state = ASCIINumber.hexadecimal(text, as: UInt8.self) else {
+            guard text.count == 2, let state = ASCII.hexadecimal(text, as: UInt8.self) else {
                 throw formatError("state is not two hex digits: \(ProcNetSocketTable.quoted(text))")
             }
             return state
@@ -67,7 +69,7 @@ enum ProcNetSocketTable {
             _ index: Int, name: String, as: Value.Type
         ) throws(ProcNetFormatError) -> Value {
             let text = column(index)
-            guard let value = ASCIINumber.decimal(text, as: Value.self) else {
+            guard let value = ASCII.decimal(text, as: Value.self) else {
                 throw formatError("\(name) is not a decimal number: \(ProcNetSocketTable.quoted(text))")
             }
             return value

@@ -1,3 +1,4 @@
+import Basics
 import CLinux
 import Glibc
 import Synchronization
@@ -145,7 +146,7 @@ package final class SocketOwners: Sendable {
     private static func processIDs(_ root: Int32) -> [Int] {
         var pids: [Int] = []
         DirectoryEntries.forEach(in: root) { name in
-            if let pid = ASCIINumber.decimal(name, as: UInt32.self) { pids.append(Int(pid)) }
+            if let pid = ASCII.decimal(name, as: UInt32.self) { pids.append(Int(pid)) }
             return true
         }
         return pids.sorted()

@@ -1,3 +1,4 @@
+import Basics
 import CLinux
 import Glibc
 
@@ -43,8 +44,8 @@ public enum UsableProcessors {
     /// (no cap) or text that is not two numbers.
     static func processors(cpuMax text: [UInt8]) -> Int? {
         let fields = text.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") })
-        guard fields.count == 2, let quota = ASCIINumber.decimal(fields[0], as: UInt64.self),
-              let period = ASCIINumber.decimal(fields[1], as: UInt64.self), period > 0 else { return nil }
+        guard fields.count == 2, let quota = ASCII.decimal(fields[0], as: UInt64.self),
+              let period = ASCII.decimal(fields[1], as: UInt64.self), period > 0 else { return nil }
         return Int(clamping: max(1, quota / period + (quota % period == 0 ? 0 : 1)))
     }
 }

@@ -1,3 +1,5 @@
+import Basics
+
 /// Writes JSON text straight into bytes, keys in the order they are written, compact or indented
 /// by two spaces. Hand-written because JSONEncoder is slower and, on Linux, does not keep key order.
 struct JSONWriter {
@@ -122,10 +124,9 @@ struct JSONWriter {
         case UInt8(ascii: "\r"): bytes.append(contentsOf: #"\r"#.utf8)
         case UInt8(ascii: "\t"): bytes.append(contentsOf: #"\t"#.utf8)
         default:
-            let hexDigits = Array("0123456789abcdef".utf8)
             bytes.append(contentsOf: #"\u00"#.utf8)
-            bytes.append(hexDigits[Int(byte >> 4)])
-            bytes.append(hexDigits[Int(byte & 0xF)])
+            bytes.append(ASCII.lowerHexDigits[Int(byte >> 4)])
+            bytes.append(ASCII.lowerHexDigits[Int(byte & 0xF)])
         }
     }
 }

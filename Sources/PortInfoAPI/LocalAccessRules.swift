@@ -1,3 +1,4 @@
+import Basics
 import HTTPServer
 
 /// Who may see host state, as the API checks it: LocalReporting's rules, prepared once.

@@ -1,3 +1,5 @@
+import Basics
+
 extension String {
     /// `component` with each `%XX` replaced by its byte (RFC 3986) and, in a query
     /// (`plusIsSpace`), each `+` by a space (HTML forms); nil when a `%` is not followed by two
@@ -16,9 +18,9 @@ extension String {
             utf8.formIndex(after: &index)
             switch byte {
             case UInt8(ascii: "%"):
-                guard index != utf8.endIndex, let high = hexValue(utf8[index]) else { return nil }
+                guard index != utf8.endIndex, let high = ASCII.hexDigitValue(utf8[index]) else { return nil }
                 utf8.formIndex(after: &index)
-                guard index != utf8.endIndex, let low = hexValue(utf8[index]) else { return nil }
+                guard index != utf8.endIndex, let low = ASCII.hexDigitValue(utf8[index]) else { return nil }
                 utf8.formIndex(after: &index)
                 bytes.append(high << 4 | low)
             case UInt8(ascii: "+") where plusIsSpace:
@@ -29,14 +31,5 @@ extension String {
         }
         guard let decoded = String(validating: bytes, as: UTF8.self) else { return nil }
         self = decoded
-    }
-}
-
-private func hexValue(_ byte: UInt8) -> UInt8? {
-    switch byte {
-    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-    default: nil
     }
 }

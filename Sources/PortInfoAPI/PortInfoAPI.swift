@@ -1,3 +1,4 @@
+import Basics
 import HTTPServer
 import HostState
 import PortInfoPages
@@ -59,11 +60,11 @@ public final class PortInfoAPI: Sendable {
             hostStateCORS: CORSPolicy(onlyOrigins: configuration.localReporting?.allowedOrigins ?? []),
             cacheMaxAge: configuration.cacheMaxAge, metrics: metrics)
         if let settings = configuration.localReporting {
-            let logger = logger, throttle = LogThrottle(interval: Self.malformedLinesLogInterval)
+            let logger = logger, throttle = Mutex(ThrottledReport(interval: Self.malformedLinesLogInterval))
             let scanner = ListenerScanner(maxAge: settings.scanMaxAge, scanTook: { metrics.listenerScanned(in: $0) },
                                           skippedLines: { malformed in
                 metrics.listenerLinesSkipped(malformed.count)
-                if throttle.allows() {
+                if throttle.withLock({ $0.record() }) != nil {
                     logger.warning("a scan of the host's sockets left out lines it could not read", metadata: [
                         "lines": "\(malformed.count)", "first": "\(malformed.first.map(String.init(describing:)) ?? "")"])
                 }
@@ -529,8 +530,7 @@ public final class PortInfoAPI: Sendable {
     /// The decimal integer value of query parameter `name`, nil when absent.
     private static func integer(_ name: String, in query: QueryParameters, from lowest: Int, to highest: Int = .max) throws(Problem) -> Int? {
         guard let text = try query.value(name) else { return nil }
-        guard text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }),
-              let value = Int(text), (lowest...highest).contains(value)
+        guard let value = ASCII.decimal(text.utf8, as: Int.self), (lowest...highest).contains(value)
         else {
             let range = highest == .max ? "\(lowest) or more" : "from \(lowest) to \(highest)"
             throw Problem(.invalidParameter, "query parameter '\(name)' must be an integer \(range), got '\(text)'")

@@ -1,3 +1,4 @@
+import Basics
 import Registry
 import Glibc
 
@@ -27,11 +28,10 @@ public struct RegistryAge: Sendable {
     /// `YYYY-MM`, `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` as seconds since the Unix epoch; nil for anything else.
     static func epochSeconds(of text: String) -> Int? {
         let shape = "0000-00-00T00:00:00Z".utf8 // 0: a digit; anything else: itself
-        let isDigit = { (byte: UInt8) in (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
         guard [7, 10, 20].contains(text.utf8.count),
-              zip(text.utf8, shape).allSatisfy({ $1 == UInt8(ascii: "0") ? isDigit($0) : $0 == $1 })
+              zip(text.utf8, shape).allSatisfy({ $1 == UInt8(ascii: "0") ? ASCII.isDigit($0) : $0 == $1 })
         else { return nil }
-        let given = text.utf8.split { !isDigit($0) }.map { Int32(Substring($0))! }
+        let given = text.utf8.split { !ASCII.isDigit($0) }.map { Int32(Substring($0))! }
         let numbers = given + [1, 0, 0, 0].suffix(6 - given.count) // day 1, midnight, when left out
         var parts = tm()
         parts.tm_year = numbers[0] - 1900

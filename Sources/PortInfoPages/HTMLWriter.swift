@@ -80,12 +80,11 @@ struct HTMLWriter {
         }
         markup("[U+")
         for shift in stride(from: 12, through: 0, by: -4) {
-            bytes.append(Self.hexDigits[Int(scalar >> UInt32(shift) & 0xF)])
+            bytes.append(ASCII.upperHexDigits[Int(scalar >> UInt32(shift) & 0xF)])
         }
         markup("]")
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     /// `<name attributes…>content</name>`; attribute values are escaped like text.
     mutating func element(_ name: StaticString, _ attributes: KeyValuePairs<StaticString, String> = [:],

@@ -1,3 +1,4 @@
+import Basics
 import Registry
 
 /// The pages' one stylesheet, inlined in each page (self-contained: nothing to fetch, inside a
@@ -53,7 +54,7 @@ enum Base64 {
 
     /// The bytes a hex string spells, in base64.
     static func encode(hex: String) -> String {
-        let digits = Array(hex.utf8).map { $0 <= UInt8(ascii: "9") ? $0 - UInt8(ascii: "0") : ($0 | 0x20) - UInt8(ascii: "a") + 10 }
+        let digits = hex.utf8.map { ASCII.hexDigitValue($0) ?? 0 }
         let bytes = stride(from: 0, to: digits.count - 1, by: 2).map { digits[$0] << 4 | digits[$0 + 1] }
         var out: [UInt8] = []
         for start in stride(from: 0, to: bytes.count, by: 3) {

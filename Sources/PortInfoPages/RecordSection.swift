@@ -1,3 +1,4 @@
+import Basics
 import Registry
 
 /// One service on a page: its name, ports and transports, then each detail the registry gives,
@@ -59,16 +60,12 @@ enum RecordSection {
     /// `RFC1057` links to the RFC Editor's page; other references (people, documents) are text.
     static func writeReference(_ reference: String, into html: inout HTMLWriter) {
         let digits = reference.dropFirst(3)
-        if reference.hasPrefix("RFC"), !digits.isEmpty, digits.count <= 5, digits.allSatisfy(\.isASCIIDigit) {
+        if reference.hasPrefix("RFC"), !digits.isEmpty, digits.count <= 5, digits.utf8.allSatisfy(ASCII.isDigit) {
             html.link("https://www.rfc-editor.org/rfc/rfc\(Int(digits)!)", text: "RFC \(Int(digits)!)")
         } else {
             html.text(reference)
         }
     }
-}
-
-extension Character {
-    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
 }
 
 /// A path segment percent-encoded: what a link to `/services/{name}` carries (names hold `/`, `+`, `*`).
@@ -77,14 +74,13 @@ enum PathSegment {
         var out = ""
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+            case _ where ASCII.isLetter(byte) || ASCII.isDigit(byte),
                  UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
                 out.unicodeScalars.append(Unicode.Scalar(byte))
             default:
-                let hex = Array("0123456789ABCDEF".unicodeScalars)
                 out += "%"
-                out.unicodeScalars.append(hex[Int(byte >> 4)])
-                out.unicodeScalars.append(hex[Int(byte & 15)])
+                out.unicodeScalars.append(Unicode.Scalar(ASCII.upperHexDigits[Int(byte >> 4)]))
+                out.unicodeScalars.append(Unicode.Scalar(ASCII.upperHexDigits[Int(byte & 15)]))
             }
         }
         return out

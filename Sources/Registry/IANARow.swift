@@ -93,7 +93,7 @@ public struct IANARow: Equatable, Sendable {
         var value = 0, digits = 0
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9") where digits < 5:
+            case _ where ASCII.isDigit(byte) && digits < 5:
                 value = value * 10 + Int(byte - UInt8(ascii: "0"))
                 digits += 1
             case UInt8(ascii: "-") where digits > 0 && bounds.isEmpty:

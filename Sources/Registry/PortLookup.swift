@@ -1,3 +1,5 @@
+import Basics
+
 /// RFC 6335's three port ranges.
 public enum PortRange: String, Sendable {
     case system, user, dynamic
@@ -20,7 +22,7 @@ public struct PortLookup: Equatable, Sendable {
     public static func port(fromDecimal text: some StringProtocol) -> Int? {
         var port = 0, significantDigits = 0
         for byte in text.utf8 {
-            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            guard ASCII.isDigit(byte) else { return nil }
             port = port * 10 + Int(byte - UInt8(ascii: "0"))
             if port > 0 { significantDigits += 1 }
             if significantDigits > 5 { return nil }

@@ -22,7 +22,7 @@ public struct SeedReport: Sendable {
         guard replaced else {
             return "\(target) is unchanged: already seeded from this CSV (sha256 \(PrintableText.escaping(metadata.csvSHA256)))\(site), \(metadata.recordCount) records"
         }
-        let seconds = Double(duration.components.attoseconds) / 1e18 + Double(duration.components.seconds)
+        let seconds = duration.seconds
         let siteRecords = metadata.site.map { " (\($0.recordCount) from \(PrintableText.escaping($0.source)))" } ?? ""
         var line = "seeded \(target): \(metadata.recordCount) records\(siteRecords), CSV sha256 \(metadata.csvSHA256), "
             + "newest IANA date \(PrintableText.escaping(metadata.newestIANADate ?? "none")), in \(Int((seconds * 1000).rounded())) ms"

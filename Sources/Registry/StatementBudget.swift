@@ -1,3 +1,4 @@
+import Basics
 import CSQLite
 import Glibc
 
@@ -39,8 +40,8 @@ final class StatementBudget {
     init(_ budget: TimeBudget, scope: Scope = .eachStatement) {
         self.budget = budget
         self.scope = scope
-        wallNanoseconds = Self.nanoseconds(budget.wall)
-        cpuNanoseconds = Self.nanoseconds(budget.cpu)
+        wallNanoseconds = UInt64(max(0, budget.wall.nanoseconds))
+        cpuNanoseconds = UInt64(max(0, budget.cpu.nanoseconds))
         if scope == .wholeWork { startClocks() }
     }
 
@@ -94,10 +95,5 @@ final class StatementBudget {
         var time = timespec()
         clock_gettime(clock, &time)
         return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import CoreMetrics
 import Dispatch
 import HTTPServer
@@ -342,8 +343,7 @@ struct Serve: ParsableCommand {
     /// Letters, digits, `-`, `_` and dots: what DNS names are made of.
     private static func isHostName(_ text: String) -> Bool {
         text.utf8.allSatisfy { byte in
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
-                || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            ASCII.isLetter(byte) || ASCII.isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
         }
     }
 

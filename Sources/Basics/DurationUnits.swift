@@ -10,9 +10,14 @@ extension Duration {
 
     /// Whole milliseconds, rounded up (epoll_wait's timeout: a wait never ends early); none for
     /// a negative duration.
-    var millisecondsRoundedUp: Int64 {
+    public var millisecondsRoundedUp: Int64 {
         let (seconds, attoseconds) = max(self, .zero).components
         return seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
+    }
+
+    /// In seconds, with their fraction: for messages ("in 262 ms", "0.25 seconds").
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
     /// As Dispatch takes it, to the nanosecond.
