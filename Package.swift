@@ -40,11 +40,13 @@ let package = Package(
             dependencies: ["CSQLite", "Basics"],
             plugins: ["EmbedMigrations", "EmbedSnapshot", "EmbedKnowledge"]
         ),
+        // Sockets and the epoll set, below the HTTP layer: knows nothing of HTTP.
+        .target(name: "Sockets", dependencies: ["Basics", "CLinux"]),
         .target(
             name: "HTTPServer",
-            dependencies: ["Basics", "CLinux", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["Basics", "CLinux", "Sockets", .product(name: "Logging", package: "swift-log")]
         ),
-        .target(name: "HostState", dependencies: ["Basics", "CLinux"]),
+        .target(name: "HostState", dependencies: ["Basics", "CLinux", "Sockets"]),
         // HTML pages: renders the registry's answers for browsers; knows no sockets.
         .target(name: "PortInfoPages", dependencies: ["Basics", "Registry"], plugins: ["EmbedWidget"]),
         .target(
@@ -87,11 +89,12 @@ let package = Package(
         ),
         .executableTarget(
             name: "LoadGenerator",
-            dependencies: ["CLinux"],
+            dependencies: ["CLinux", "Sockets"],
             path: "Benchmarks/LoadGenerator"
         ),
         .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(name: "SocketsTests", dependencies: ["CLinux", "Sockets"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "HostStateTests", dependencies: ["HostState", "TestSupport"]),

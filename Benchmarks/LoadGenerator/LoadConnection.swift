@@ -1,4 +1,5 @@
 import Glibc
+import Sockets
 
 /// What a response read whole said.
 struct LoadResponse {
@@ -10,7 +11,7 @@ struct LoadResponse {
 /// One keep-alive client connection of the load generator: it sends one request at a time and
 /// reads its response whole (status line, Content-Length body).
 final class LoadConnection {
-    let descriptor: Int32
+    let socket: Socket
     /// When the request on the wire was due (open loop) or sent (closed loop), in ns; nil when idle.
     var inFlightSince: UInt64?
     /// Due times of requests waiting for this connection to be free (open loop).
@@ -19,47 +20,34 @@ final class LoadConnection {
     private var scanned = 0
 
     init(host: String, port: Int) throws(LoadError) {
-        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        inet_pton(AF_INET, host, &address.sin_addr)
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        do {
+            socket = try Socket.connect(host: host, port: port)
+        } catch {
+            throw LoadError("\(error)")
         }
-        guard status == 0 else {
-            close(descriptor)
-            throw LoadError("connect to \(host):\(port): \(String(cString: strerror(errno)))")
-        }
-        var on: Int32 = 1
-        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
-        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
     }
 
     deinit {
-        close(descriptor)
+        socket.close()
     }
 
     /// Sends `request` whole (small requests fit the socket buffer of an idle connection).
     func send(_ request: [UInt8], since: UInt64) -> Bool {
         inFlightSince = since
-        return request.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == request.count
+        return request.withUnsafeBytes { socket.write($0) } == request.count
     }
 
     /// Reads what has arrived: the response it completes, nil while incomplete; throws when the
     /// connection ended.
     func readResponse(into buffer: UnsafeMutableRawBufferPointer) throws(LoadError) -> LoadResponse? {
         var ended = false
-        while true {
-            let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
-            if count > 0 {
-                received += UnsafeRawBufferPointer(rebasing: buffer[..<count])
-                continue
+        reading: while true {
+            switch socket.read(into: buffer) {
+            case let .bytes(count): received += UnsafeRawBufferPointer(rebasing: buffer[..<count])
+            case .end: ended = true; break reading
+            case .wouldBlock: break reading
+            case .failed: throw LoadError("read: \(String(cString: strerror(errno)))")
             }
-            if count == 0 { ended = true; break }
-            if errno == EAGAIN || errno == EWOULDBLOCK { break }
-            if errno == EINTR { continue }
-            throw LoadError("read: \(String(cString: strerror(errno)))")
         }
         // A response followed by the server's end is still a response; the end alone is not.
         guard let response = try completeResponse() else {

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Sockets
 
 /// What one load thread does: its connections, the requests to send round-robin, the rate
 /// (0: closed loop, each connection sending again as soon as it is answered) and the windows.
@@ -32,7 +33,8 @@ func monotonicNanoseconds() -> UInt64 {
     return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
 }
 
-/// Runs connections on one thread, watching them in an epoll set; in open loop a timerfd wakes
+/// Runs connections on one thread, watching them in an epoll set (edge-triggered: a connection is
+/// read until it would block, the timer until it is cleared); in open loop a timerfd wakes
 /// it when the next request is due. A request's latency runs from when it was due (open loop)
 /// or sent (closed loop) to its response read whole, so a slow server cannot hide its delay by
 /// slowing the client down (no coordinated omission).
@@ -40,19 +42,17 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
     var result = LoadResult()
     var connections: [LoadConnection] = []
     for _ in 0..<settings.connections { connections.append(try LoadConnection(host: settings.host, port: settings.port)) }
-    let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
-    defer { close(epoll) }
+    let epoll: EpollSet
+    do { epoll = try EpollSet() } catch { throw LoadError("\(error)") }
+    defer { epoll.close() }
     func watch(_ index: Int) {
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue
-        event.data.u64 = UInt64(index)
-        epoll_ctl(epoll, EPOLL_CTL_ADD, connections[index].descriptor, &event)
+        epoll.add(connections[index].socket.descriptor, token: UInt64(index), read: true, write: false)
     }
     connections.indices.forEach(watch)
     /// A new connection in slot `index`, keeping the requests that wait for the slot (open loop).
     func reconnect(_ index: Int) throws(LoadError) {
         let waiting = connections[index].waiting
-        epoll_ctl(epoll, EPOLL_CTL_DEL, connections[index].descriptor, nil)
+        epoll.remove(connections[index].socket.descriptor)
         connections[index] = try LoadConnection(host: settings.host, port: settings.port)
         connections[index].waiting = waiting
         watch(index)
@@ -61,10 +61,7 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
     let timerToken = UInt64.max
     let timer = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC))
     defer { close(timer) }
-    var timerEvent = epoll_event()
-    timerEvent.events = EPOLLIN.rawValue
-    timerEvent.data.u64 = timerToken
-    epoll_ctl(epoll, EPOLL_CTL_ADD, timer, &timerEvent)
+    epoll.add(timer, token: timerToken, read: true, write: false)
 
     let start = monotonicNanoseconds()
     let measureFrom = start + settings.warmUpNanoseconds
@@ -91,13 +88,14 @@ func runLoad(_ settings: LoadSettings) throws(LoadError) -> LoadResult {
 
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     defer { buffer.deallocate() }
-    var events = [epoll_event](repeating: epoll_event(), count: 256)
+    let events = UnsafeMutableBufferPointer<epoll_event>.allocate(capacity: 256)
+    defer { events.deallocate() }
     while true {
         var now = monotonicNanoseconds()
         if now >= end { break }
-        let count = Int(epoll_wait(epoll, &events, Int32(events.count), Int32(min(100, (end - now) / 1_000_000 + 1))))
+        let count = epoll.wait(into: events, upTo: .milliseconds(Int(min(100, (end - now) / 1_000_000 + 1))))
         now = monotonicNanoseconds()
-        for event in events[..<max(0, count)] {
+        for event in events[..<count] {
             if event.data.u64 == timerToken {
                 var expirations: UInt64 = 0
                 _ = read(timer, &expirations, 8)

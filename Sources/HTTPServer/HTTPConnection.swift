@@ -1,5 +1,6 @@
 import Basics
 import Logging
+import Sockets
 import Synchronization
 
 /// One client connection, carrying out what its ConnectionLifecycle decides: reading when the

@@ -2,6 +2,7 @@ import Basics
 import Dispatch
 import Glibc
 import Logging
+import Sockets
 import Synchronization
 
 /// Where and how the server listens.

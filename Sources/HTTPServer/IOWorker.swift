@@ -2,6 +2,7 @@ import Basics
 import CLinux
 import Dispatch
 import Glibc
+import Sockets
 import Synchronization
 
 /// One of the server's I/O threads: a thread of its own that owns a set of connections, waits

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Sockets
 
 /// The listening sockets from the kernel's socket diagnostics over netlink, as `ss` reads them:
 /// one NETLINK_SOCK_DIAG socket, one dump per family and transport. With many sockets it is far
@@ -25,58 +26,30 @@ package struct SockDiagReader: Sendable {
 
     /// Every request's listening sockets, in the order asked for, each dump in the kernel's order.
     package func listeningSockets() throws(SockDiagError) -> [ListeningSocket] {
-        let descriptor = socket(AF_NETLINK, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), netlinkProtocol)
-        guard descriptor >= 0 else { throw .socketRefused(.last) }
-        defer { close(descriptor) }
-        var timeout = timeval(tv_sec: Self.receiveTimeoutSeconds, tv_usec: 0)
-        guard setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
-            throw .socketRefused(.last)
+        let socket: NetlinkSocket
+        do {
+            socket = try NetlinkSocket(protocol: netlinkProtocol, receiveTimeoutSeconds: Self.receiveTimeoutSeconds)
+        } catch {
+            throw .socketRefused(SystemCallError(code: error.code))
         }
+        defer { socket.close() }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: Self.receiveBufferSize, alignment: SockDiagMessageParser.alignment)
         defer { buffer.deallocate() }
         var sockets: [ListeningSocket] = []
         for (index, request) in requests.enumerated() {
-            try send(request.datagram(sequence: UInt32(index + 1)), on: descriptor)
+            let datagram = request.datagram(sequence: UInt32(index + 1))
+            let sent = socket.sendToKernel(datagram)
+            guard sent == datagram.count else { throw .sendFailed(sent == nil ? .last : SystemCallError(code: EMSGSIZE)) }
             var done = false
             while !done {
-                let datagram = try receive(into: buffer, from: descriptor)
+                guard let count = socket.receiveFromKernel(into: buffer) else { throw .receiveFailed(.last) }
+                guard count <= buffer.count else {
+                    throw .malformed("a datagram of \(count) bytes, more than the \(buffer.count) bytes offered")
+                }
+                let datagram = UnsafeRawBufferPointer(rebasing: buffer[..<count])
                 done = try SockDiagMessageParser.read(datagram, transport: request.transport, into: &sockets)
             }
         }
         return sockets
-    }
-
-    private func send(_ datagram: [UInt8], on descriptor: Int32) throws(SockDiagError) {
-        var kernel = sockaddr_nl()
-        kernel.nl_family = sa_family_t(AF_NETLINK)
-        let sent = withUnsafePointer(to: &kernel) { address in
-            address.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                datagram.withUnsafeBytes { sendto(descriptor, $0.baseAddress, $0.count, 0, address, socklen_t(MemoryLayout<sockaddr_nl>.size)) }
-            }
-        }
-        guard sent == datagram.count else { throw .sendFailed(sent < 0 ? .last : SystemCallError(code: EMSGSIZE)) }
-    }
-
-    /// The next datagram from the kernel; datagrams from anyone else (another process can only
-    /// send here as root) are dropped.
-    private func receive(into buffer: UnsafeMutableRawBufferPointer, from descriptor: Int32) throws(SockDiagError) -> UnsafeRawBufferPointer {
-        while true {
-            var sender = sockaddr_nl()
-            var senderLength = socklen_t(MemoryLayout<sockaddr_nl>.size)
-            // MSG_TRUNC: the datagram's whole length, to tell one cut short.
-            let count = withUnsafeMutablePointer(to: &sender) { address in
-                address.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    recvfrom(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_TRUNC), $0, &senderLength)
-                }
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw .receiveFailed(.last)
-            }
-            guard count <= buffer.count else {
-                throw .malformed("a datagram of \(count) bytes, more than the \(buffer.count) bytes offered")
-            }
-            if sender.nl_pid == 0 { return UnsafeRawBufferPointer(rebasing: buffer[..<count]) }
-        }
     }
 }

@@ -1,29 +1,11 @@
 import CLinux
 import Glibc
 
-/// A failed socket call: which call, on what, and the system's reason.
-public struct SocketError: Error, CustomStringConvertible, Sendable {
-    public let operation: String
-    public let code: Int32
-
-    init(_ operation: String, code: Int32 = errno) {
-        self.operation = operation
-        self.code = code
-    }
-
-    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
-
-    /// Out of file descriptors or kernel memory: the call may succeed once some are freed.
-    public var isOutOfResources: Bool {
-        [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(code)
-    }
-}
-
 /// A non-blocking TCP socket. A value type over the descriptor: whoever owns it closes it once.
-struct Socket: Sendable {
-    let descriptor: Int32
+public struct Socket: Sendable {
+    public let descriptor: Int32
 
-    enum ReadResult {
+    public enum ReadResult: Equatable {
         case bytes(Int)
         case wouldBlock
         /// The peer shut down its side: it sends nothing more.
@@ -34,7 +16,7 @@ struct Socket: Sendable {
 
     /// Opens a listening socket on `host` (a numeric address or a name; `::` serves IPv6 and
     /// IPv4 both) and `port` (0: any free port).
-    static func listen(host: String, port: Int, backlog: Int32) throws(SocketError) -> Socket {
+    public static func listen(host: String, port: Int, backlog: Int32) throws(SocketError) -> Socket {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         hints.ai_family = AF_UNSPEC
@@ -66,8 +48,37 @@ struct Socket: Sendable {
         return listener
     }
 
+    /// A connection to `host` (a numeric IPv4 or IPv6 address) and `port`, made blocking, then
+    /// non-blocking, with TCP_NODELAY: a client's (the load generator's).
+    public static func connect(host: String, port: Int) throws(SocketError) -> Socket {
+        var hints = addrinfo()
+        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var results: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &results)
+        guard status == 0, let first = results else {
+            throw SocketError("cannot read the address '\(host)': \(String(cString: gai_strerror(status)))", code: 0)
+        }
+        defer { freeaddrinfo(results) }
+        let descriptor = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw SocketError("socket") }
+        let client = Socket(descriptor: descriptor)
+        do throws(SocketError) {
+            guard Glibc.connect(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+                throw SocketError("connect to \(host) port \(port)")
+            }
+            try client.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+            try client.makeNonBlocking()
+        } catch {
+            client.close()
+            throw error
+        }
+        return client
+    }
+
     /// The port this socket is bound to.
-    var localPort: Int {
+    public var localPort: Int {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         _ = withUnsafeMutablePointer(to: &storage) {
@@ -79,7 +90,7 @@ struct Socket: Sendable {
     /// The next pending connection and the client's address, or nil when none is waiting.
     /// Throws when accepting failed; `SocketError.isOutOfResources` tells a lack of descriptors
     /// or memory, which waiting may cure, from other failures.
-    func accept() throws(SocketError) -> (Socket, String)? {
+    public func accept() throws(SocketError) -> (Socket, String)? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let client = withUnsafeMutablePointer(to: &storage) {
@@ -98,7 +109,7 @@ struct Socket: Sendable {
         return (socket, Self.address(of: storage))
     }
 
-    func read(into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
+    public func read(into buffer: UnsafeMutableRawBufferPointer) -> ReadResult {
         while true {
             let count = recv(descriptor, buffer.baseAddress, buffer.count, 0)
             if count > 0 { return .bytes(count) }
@@ -112,7 +123,7 @@ struct Socket: Sendable {
     }
 
     /// Sends what the socket takes now: the count sent (0 when it would block), nil when the peer is gone.
-    func write(_ bytes: UnsafeRawBufferPointer) -> Int? {
+    public func write(_ bytes: UnsafeRawBufferPointer) -> Int? {
         while true {
             let count = send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
             if count >= 0 { return count }
@@ -125,11 +136,11 @@ struct Socket: Sendable {
     }
 
     /// Sends the end of the stream (a FIN) while reading stays open.
-    func shutDownWriting() {
+    public func shutDownWriting() {
         _ = shutdown(descriptor, Int32(SHUT_WR))
     }
 
-    func close() {
+    public func close() {
         _ = Glibc.close(descriptor)
     }
 
@@ -146,7 +157,7 @@ struct Socket: Sendable {
     }
 
     /// `192.0.2.1`, `2001:db8::1` or `::ffff:192.0.2.1`.
-    static func address(of storage: sockaddr_storage) -> String {
+    public static func address(of storage: sockaddr_storage) -> String {
         var storage = storage
         var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
         let family = Int32(storage.ss_family)
@@ -166,7 +177,7 @@ struct Socket: Sendable {
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    static func port(of storage: sockaddr_storage) -> Int {
+    public static func port(of storage: sockaddr_storage) -> Int {
         var storage = storage
         let family = Int32(storage.ss_family)
         return withUnsafePointer(to: &storage) { pointer in

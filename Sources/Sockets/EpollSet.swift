@@ -9,40 +9,48 @@ import Glibc
 /// others in the same order each time: the connections reported last missed a round again and
 /// again, and served 0.94 of the requests the first ones did.) Linux only: this is where the
 /// server stops being portable. Whoever made it closes it, once nothing watches its descriptor.
-struct EpollSet: Sendable {
-    let descriptor: Int32
+public struct EpollSet: Sendable {
+    public let descriptor: Int32
 
     /// What a ready socket is ready for.
-    struct Readiness {
-        let token: UInt64
-        let readable: Bool
-        let writable: Bool
+    public struct Readiness: Sendable {
+        public let token: UInt64
+        public let readable: Bool
+        public let writable: Bool
         /// An error, or both directions shut: the peer is gone.
-        let hungUp: Bool
+        public let hungUp: Bool
         /// The peer shut its side (its FIN): once what it sent is read, a read finds the end.
         /// Reported with the input it follows when both came before the socket was looked at:
         /// then no later edge tells of the end.
-        var peerFinished = false
+        public var peerFinished = false
+
+        public init(token: UInt64, readable: Bool, writable: Bool, hungUp: Bool, peerFinished: Bool = false) {
+            self.token = token
+            self.readable = readable
+            self.writable = writable
+            self.hungUp = hungUp
+            self.peerFinished = peerFinished
+        }
     }
 
-    init() throws(SocketError) {
+    public init() throws(SocketError) {
         descriptor = epoll_create1(Int32(EPOLL_CLOEXEC))
         guard descriptor >= 0 else { throw SocketError("epoll_create1") }
     }
 
-    func close() {
+    public func close() {
         _ = Glibc.close(descriptor)
     }
 
-    func add(_ socket: Int32, token: UInt64, read: Bool, write: Bool) {
+    public func add(_ socket: Int32, token: UInt64, read: Bool, write: Bool) {
         control(EPOLL_CTL_ADD, socket, token: token, read: read, write: write)
     }
 
-    func modify(_ socket: Int32, token: UInt64, read: Bool, write: Bool) {
+    public func modify(_ socket: Int32, token: UInt64, read: Bool, write: Bool) {
         control(EPOLL_CTL_MOD, socket, token: token, read: read, write: write)
     }
 
-    func remove(_ socket: Int32) {
+    public func remove(_ socket: Int32) {
         var unused = epoll_event()
         epoll_ctl(descriptor, EPOLL_CTL_DEL, socket, &unused)
     }
@@ -55,12 +63,12 @@ struct EpollSet: Sendable {
     }
 
     /// The sockets ready within `timeout` (at once when they are), into `events`: how many there are.
-    func wait(into events: UnsafeMutableBufferPointer<epoll_event>, upTo timeout: Duration) -> Int {
+    public func wait(into events: UnsafeMutableBufferPointer<epoll_event>, upTo timeout: Duration) -> Int {
         let count = epoll_wait(descriptor, events.baseAddress, Int32(events.count), Int32(clamping: timeout.millisecondsRoundedUp))
         return max(0, Int(count)) // EINTR: none ready yet
     }
 
-    static func readiness(of event: epoll_event) -> Readiness {
+    public static func readiness(of event: epoll_event) -> Readiness {
         let flags = event.events
         return Readiness(token: event.data.u64, readable: flags & EPOLLIN.rawValue != 0,
                          writable: flags & EPOLLOUT.rawValue != 0,
