@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // Linux only: the HTTP server watches its sockets with epoll (Sources/CLinux), and host state
 // comes from Linux's /proc. Other platforms are not supported.
 import PackageDescription
@@ -22,23 +22,19 @@ let package = Package(
         ),
         // Linux interfaces Glibc's module leaves out (epoll, netlink's socket diagnostics).
         .systemLibrary(name: "CLinux"),
-        // Turn migrations/*.sql and openapi.yaml into Swift source at build time, so the binary carries them.
+        // Files of the repository (migrations, the IANA snapshot, knowledge/, openapi.yaml, the
+        // widget) turned into Swift source at build time, as each target's `embedded-files`
+        // manifest says, so that the binary carries them.
         .executableTarget(name: "FileEmbedder"),
-        .plugin(name: "EmbedMigrations", capability: .buildTool(), dependencies: ["FileEmbedder"]),
-        .plugin(name: "EmbedOpenAPISpec", capability: .buildTool(), dependencies: ["FileEmbedder"]),
-        // And iana/'s one snapshot of the registry, so that the binary serves with nothing beside it.
-        .plugin(name: "EmbedSnapshot", capability: .buildTool(), dependencies: ["FileEmbedder"]),
-        // And knowledge/'s everyday names and known uses, portinfo's own tables beside IANA's.
-        .plugin(name: "EmbedKnowledge", capability: .buildTool(), dependencies: ["FileEmbedder"]),
-        // And assets/widget.js, the wiki widget the server hands out.
-        .plugin(name: "EmbedWidget", capability: .buildTool(), dependencies: ["FileEmbedder"]),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // Helpers every module may use: ASCII digits and hex, text made safe to print, durations,
         // throttled reports, named threads.
         .target(name: "Basics"),
         .target(
             name: "Registry",
             dependencies: ["CSQLite", "Basics"],
-            plugins: ["EmbedMigrations", "EmbedSnapshot", "EmbedKnowledge"]
+            exclude: ["embedded-files"],
+            plugins: ["EmbedFiles"]
         ),
         // Sockets and the epoll set, below the HTTP layer: knows nothing of HTTP.
         .target(name: "Sockets", dependencies: ["Basics", "CLinux"]),
@@ -48,7 +44,7 @@ let package = Package(
         ),
         .target(name: "HostState", dependencies: ["Basics", "CLinux", "Sockets"]),
         // HTML pages: renders the registry's answers for browsers; knows no sockets.
-        .target(name: "PortInfoPages", dependencies: ["Basics", "Registry"], plugins: ["EmbedWidget"]),
+        .target(name: "PortInfoPages", dependencies: ["Basics", "Registry"], exclude: ["embedded-files"], plugins: ["EmbedFiles"]),
         .target(
             name: "PortInfoAPI",
             dependencies: [
@@ -61,7 +57,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
-            plugins: ["EmbedOpenAPISpec"]
+            exclude: ["embedded-files"],
+            plugins: ["EmbedFiles"]
         ),
         .executableTarget(
             name: "portinfo",
@@ -94,6 +91,7 @@ let package = Package(
         ),
         .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(name: "FileEmbedderTests", dependencies: ["FileEmbedder", "TestSupport"]),
         .testTarget(name: "SocketsTests", dependencies: ["CLinux", "Sockets"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),

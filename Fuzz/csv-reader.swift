@@ -11,6 +11,7 @@
 //   for the CRLF the reader makes LF inside quotes (a field read from `"a<CR><CR><LF>"` holds
 //   `a<CR><LF>`, which reads back as `a<LF>`);
 // - every record's line and an error's line are lines of the input, records' in order.
+@testable import Registry
 
 /// Hands out `bytes` in pieces of `sizes`, repeated; a reader must not care how they arrive.
 struct PieceStream: ByteStream {

@@ -13,6 +13,7 @@
 //   has exactly one Host, and no request has both Transfer-Encoding and Content-Length;
 // - nothing after a failure: the connection closes, so the parser must not hand out a request
 //   from the bytes behind one even if it is asked again.
+@testable import HTTPServer
 
 /// What the parser answers with when it refuses a request; a status outside these is a finding
 /// (or a new refusal the parser learnt, to be added here).

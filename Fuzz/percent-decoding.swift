@@ -9,6 +9,7 @@
 //   value is), decodes to exactly the reference's bytes, and to nil exactly when the reference
 //   finds a `%` without two hex digits or bytes that are not UTF-8 (RFC 3629);
 // - the rest, made UTF-8 text and percent-encoded, decodes back to that text, byte for byte.
+import Basics
 
 /// The value of a hex digit of either case, nil for any other byte.
 func referenceHexValue(_ byte: UInt8) -> UInt8? {

@@ -7,6 +7,7 @@
 //   and its local endpoint written back in the kernel's format reads as the same endpoint;
 // - a table reads as its lines read one at a time, in order: the same sockets, the same number
 //   of malformed lines left out, the same first one (only its number depends on its place).
+@testable import HostState
 
 /// A table as a parser read it: its sockets, and the lines it left out.
 struct TableReading: Equatable {

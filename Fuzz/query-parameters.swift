@@ -1,4 +1,4 @@
-// Fuzzes QueryParameters against a plainly written reference, over arbitrary query strings.
+// Fuzzes HTTPQuery against a plainly written reference, over arbitrary query strings.
 //
 // Input: the query (a slice of a request target, as HTTPRequest.query is), then optionally a
 // 0x00 byte and one more name to look up. Looked up: the names the routes read, every name the
@@ -9,6 +9,8 @@
 // pairs skipped, the name ending at the first `=`) and takes the first pair whose decoded name has
 // the same UTF-8 bytes as the name asked for. It decodes with String(percentDecoding:plusIsSpace:),
 // which the percent-decoding target checks against a reference of its own.
+import Basics
+import HTTPServer
 
 /// The names the API's routes read.
 let routeParameterNames = ["q", "limit", "offset", "transport", "port", "pretty", "count", "range", "from"]
@@ -45,7 +47,7 @@ public func fuzzQueryParameters(_ data: UnsafePointer<UInt8>, _ size: Int) -> CI
     let queryText = String(decoding: bytes[..<separator], as: UTF8.self)
     let target = "/search?" + queryText
     let query = target[target.utf8.index(after: target.utf8.firstIndex(of: UInt8(ascii: "?"))!)...]
-    let parameters = QueryParameters(query)
+    let parameters = HTTPQuery(query)
 
     let pairs = referencePairs(Array(query.utf8))
     var names = routeParameterNames + pairs.compactMap { String(percentDecoding: $0.name[...], plusIsSpace: true) }

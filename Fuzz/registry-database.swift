@@ -20,6 +20,7 @@
 import Basics
 import CSQLite
 import Glibc
+@testable import Registry
 
 /// Where the edited file is written: memory, when the machine has /dev/shm.
 let fuzzFolder: String = {

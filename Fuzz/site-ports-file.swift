@@ -10,6 +10,7 @@
 //   port range within 0...65535 and a transport, on lines that rise;
 // - reading the same bytes twice gives the same rows or the same refusal.
 import Basics
+@testable import Registry
 
 /// What the reader made of a file: its rows, or its refusal's message.
 func readSiteFile(_ bytes: [UInt8]) -> (rows: [IANARow], refusal: String?) {

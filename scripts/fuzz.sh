@@ -5,42 +5,33 @@
 #   scripts/fuzz.sh all SECONDS      every target in turn, sharing SECONDS in all equally
 #   scripts/fuzz.sh build [TARGET]   build only (every target without one)
 #
-# Each target is its harness Fuzz/TARGET.swift, compiled with Fuzz/FuzzInput.swift,
-# Fuzz/Invariant.swift and the module sources it tests into one binary (no package build: nothing
-# but the toolchain is needed), cached in .build-fuzz/; Fuzz/TARGET.dict, if there, is its
-# dictionary. The targets of the Registry module compile it whole, with the files its build
-# plugins embed (made here by Sources/FileEmbedder), against Basics built as a module of its own
-# and the system's SQLite. A run starts from a copy of Fuzz/corpus/TARGET/ in a scratch folder, so the
-# repository is never written to, and ends with the executions and coverage reached. A crash, a
-# hang or a broken invariant exits 1 and names the saved input; replay it with
-# `SWIFT_BACKTRACE=enable=no .build-fuzz/TARGET INPUT`.
+# Each target is its harness Fuzz/TARGET.swift, compiled with Fuzz/FuzzInput.swift and
+# Fuzz/Invariant.swift, which imports the module it tests (`@testable` where it reaches inside).
+# That module and the modules it needs are built here with swiftc as static libraries, from what
+# `swift package describe` says of them (their folders and their dependencies, the packages'
+# checkouts included): nothing is listed by hand, so renames and new files need nothing here.
+# The files a module embeds are made as its build plugin makes them, from its `embedded-files`
+# manifest, by Sources/FileEmbedder. Everything is cached in .build-fuzz/, rebuilt when its
+# sources change; Fuzz/TARGET.dict, if there, is a target's dictionary. A run starts from a copy
+# of Fuzz/corpus/TARGET/ in a scratch folder, so the repository is never written to, and ends with
+# the executions and coverage reached. A crash, a hang or a broken invariant exits 1 and names the
+# saved input; replay it with `SWIFT_BACKTRACE=enable=no .build-fuzz/TARGET INPUT`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/opt/swift/usr/bin"
 
-# The module sources each target compiles: the one place to change when a module's files change.
-declare -A target_sources=(
-    [http-request-parser]="Sources/HTTPServer/HTTPRequestParser.swift Sources/HTTPServer/InboundBuffer.swift
-        Sources/HTTPServer/HTTPSyntax.swift Sources/HTTPServer/HTTPHeaders.swift Sources/HTTPServer/HTTPRequest.swift
-        Sources/HTTPServer/HTTPLimits.swift"
-    [csv-reader]="Sources/Registry/CSVReader.swift Sources/Registry/ByteStream.swift Sources/Registry/SHA256.swift"
-    [proc-net-parsers]="Sources/HostState/ProcNetTCPParser.swift Sources/HostState/ProcNetUDPParser.swift
-        Sources/HostState/ProcNetEndpoint.swift Sources/HostState/ProcNetSocketTable.swift
-        Sources/HostState/SocketEndpoint.swift Sources/HostState/ListeningSocket.swift Sources/HostState/KernelSocketState.swift
-        Sources/HostState/ASCIINumber.swift Sources/HostState/Listener.swift
-        Sources/HostState/IPAddressText.swift Sources/HostState/MalformedLines.swift"
-    [percent-decoding]="Sources/PortInfoAPI/PercentDecoding.swift"
-    [query-parameters]="Sources/PortInfoAPI/QueryParameters.swift Sources/PortInfoAPI/PercentDecoding.swift
-        Sources/PortInfoAPI/Problem.swift"
-    [site-ports-file]=registry
-    [registry-database]=registry
+# The module each target tests.
+declare -A target_module=(
+    [http-request-parser]=HTTPServer [query-parameters]=HTTPServer [percent-decoding]=Basics
+    [csv-reader]=Registry [site-ports-file]=Registry [registry-database]=Registry [proc-net-parsers]=HostState
 )
 targets=(http-request-parser csv-reader proc-net-parsers percent-decoding query-parameters site-ports-file registry-database)
 
 build_dir=.build-fuzz
+modules_dir=$build_dir/modules
 # -package-name as SwiftPM gives it, for the sources' `package` declarations.
-swift_flags=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -use-ld=lld -package-name portinfo)
-# Slower inputs than this are reported as hangs: every parser here must answer in microseconds.
+swift_flags=(-swift-version 6 -parse-as-library -O -g -sanitize=fuzzer,address -package-name portinfo)
+# Slower inputs than this are reported as hangs: every parser here must answer in milliseconds.
 input_timeout_seconds=10
 
 usage() {
@@ -49,56 +40,112 @@ usage() {
 }
 
 known_target() {
-    [[ -n "${target_sources[$1]:-}" ]] || { echo "$0: unknown target '$1'" >&2; usage; }
+    [[ -n "${target_module[$1]:-}" ]] || { echo "$0: unknown target '$1'" >&2; usage; }
 }
 
-# The Registry module's own sources, the files its plugins embed (generated into
-# .build-fuzz/generated/ as the plugins would), and the flags that find Basics and SQLite.
-registry_sources() {
-    ls Sources/Registry/*.swift
-    echo "$build_dir/generated/EmbeddedMigrations.swift $build_dir/generated/EmbeddedKnowledge.swift"
-    echo "$build_dir/generated/EmbeddedSnapshot.swift"
+# What `swift package describe` says of each library module, this package's and its
+# dependencies': a line each, "NAME FOLDER DEPENDENCY,...", system libraries as "NAME FOLDER -".
+describe_modules() {
+    swift package resolve >/dev/null
+    python3 - "$(swift package show-dependencies --format json)" <<'PYTHON'
+import json, subprocess, sys
+packages = ["."] + [dependency["path"] for dependency in json.loads(sys.argv[1])["dependencies"]]
+for package in packages:
+    description = json.loads(subprocess.run(["swift", "package", "--package-path", package, "describe", "--type", "json"],
+                                            check=True, capture_output=True, text=True).stdout)
+    for target in description["targets"]:
+        if target["type"] in ("library", "system-target"):
+            folder = target["path"] if package == "." else f"{package}/{target['path']}"
+            dependencies = target.get("target_dependencies", []) + target.get("product_dependencies", [])
+            kind = "-" if target["type"] == "system-target" else ",".join(dependencies)
+            print(target["name"], folder, kind or ",")
+PYTHON
 }
-registry_flags=(-I "$build_dir/modules" -L "$build_dir/modules" -lBasics -I Sources/CSQLite)
 
-# Basics as a static library module, and the embedded files, for the Registry targets (again
-# only when what they are made from changed).
-build_registry_dependencies() {
+declare -A module_folder=() module_dependencies=()
+modules_read=""
+read_modules() {
+    [[ -n $modules_read ]] && return
+    modules_read=1
+    while read -r name folder dependencies; do
+        module_folder[$name]=$folder
+        module_dependencies[$name]=$dependencies
+    done < <(describe_modules)
+}
+
+# The files MODULE's `embedded-files` manifest names, made into Swift source as its plugin would.
+embed_files() {
+    local module=$1 manifest="${module_folder[$1]}/embedded-files"
+    [[ -f $manifest ]] || return 0
+    mkdir -p "$build_dir/generated/$module"
+    [[ -x $build_dir/FileEmbedder && $build_dir/FileEmbedder -nt Sources/FileEmbedder/main.swift ]] \
+        || swiftc -swift-version 6 -O Sources/FileEmbedder/main.swift -o "$build_dir/FileEmbedder"
+    local symbol check files
+    while read -r symbol check files; do
+        [[ -z $symbol || $symbol == \#* ]] && continue
+        # shellcheck disable=SC2086 # the manifest's DIR/*.EXT are globs, expanded here in name order
+        "$build_dir/FileEmbedder" "$build_dir/generated/$module/$symbol.swift" "$symbol" "$check" $files
+    done <"$manifest"
+}
+
+# Swift sources of MODULE: its folder's, and what it embeds.
+module_sources() {
+    find "${module_folder[$1]}" -name '*.swift' | sort
+    [[ -d $build_dir/generated/$1 ]] && find "$build_dir/generated/$1" -name '*.swift' | sort
+    return 0
+}
+
+# Builds MODULE (after what it depends on) as .build-fuzz/modules/libMODULE.a and its
+# .swiftmodule, unless built from exactly these sources and flags.
+declare -A module_built=()
+build_module() {
+    local module=$1
+    [[ -n ${module_built[$module]:-} ]] && return
+    module_built[$module]=1
+    local dependencies=${module_dependencies[$module]}
+    [[ $dependencies == - ]] && return # a system library: its module map is found by -I
+    local dependency
+    for dependency in ${dependencies//,/ }; do
+        [[ -n ${module_folder[$dependency]:-} ]] && build_module "$dependency"
+    done
+    embed_files "$module"
+    local sources
+    mapfile -t sources < <(module_sources "$module")
     local key
-    key=$( { swiftc --version 2>&1; echo "${swift_flags[*]}"; cat Sources/FileEmbedder/main.swift Sources/Basics/*.swift \
-        migrations/*.sql knowledge/everyday-names.csv knowledge/known-uses.csv iana/*.csv; } | sha256sum | cut -d' ' -f1)
-    [[ "$(cat "$build_dir/modules.key" 2>/dev/null)" == "$key" ]] && return
-    mkdir -p "$build_dir/modules" "$build_dir/generated"
-    rm -f "$build_dir/modules.key"
-    swiftc -O Sources/FileEmbedder/main.swift -o "$build_dir/FileEmbedder"
-    "$build_dir/FileEmbedder" "$build_dir/generated/EmbeddedMigrations.swift" embeddedMigrationFiles migrations/*.sql
-    "$build_dir/FileEmbedder" "$build_dir/generated/EmbeddedKnowledge.swift" embeddedKnowledgeFiles \
-        knowledge/everyday-names.csv knowledge/known-uses.csv
-    "$build_dir/FileEmbedder" "$build_dir/generated/EmbeddedSnapshot.swift" embeddedSnapshotFiles iana/*.csv
-    swiftc "${swift_flags[@]}" -emit-library -static -emit-module -module-name Basics \
-        -emit-module-path "$build_dir/modules/Basics.swiftmodule" Sources/Basics/*.swift -o "$build_dir/modules/libBasics.a"
-    echo "$key" >"$build_dir/modules.key"
+    key=$( { swiftc --version 2>&1; echo "${swift_flags[*]} $dependencies"; cat "${sources[@]}"; } | sha256sum | cut -d' ' -f1)
+    [[ -f $modules_dir/lib$module.a && "$(cat "$modules_dir/$module.key" 2>/dev/null)" == "$key" ]] && return
+    mkdir -p "$modules_dir"
+    local package_name=portinfo
+    [[ ${module_folder[$module]} == */checkouts/* ]] && package_name=$(basename "$(dirname "$(dirname "${module_folder[$module]}")")" | tr -c 'A-Za-z0-9\n' _)
+    swiftc "${swift_flags[@]/portinfo/$package_name}" -enable-testing -emit-library -static -emit-module -module-name "$module" \
+        -emit-module-path "$modules_dir/$module.swiftmodule" "${include_flags[@]}" "${sources[@]}" -o "$modules_dir/lib$module.a"
+    echo "$key" >"$modules_dir/$module.key"
 }
 
-# Builds .build-fuzz/TARGET unless it was built from exactly these sources, flags and compiler.
+# -I for every module's folder (system libraries' module maps) and the built modules.
+include_flags=()
+
+# Builds .build-fuzz/TARGET unless it was built from exactly these sources, flags and modules.
 build() {
-    local target=$1
-    local files extra=()
-    if [[ ${target_sources[$target]} == registry ]]; then
-        build_registry_dependencies
-        read -r -a files <<<"Fuzz/$target.swift Fuzz/FuzzInput.swift Fuzz/Invariant.swift $(registry_sources | tr '\n' ' ')"
-        extra=("${registry_flags[@]}")
-    else
-        read -r -a files <<<"Fuzz/$target.swift Fuzz/FuzzInput.swift Fuzz/Invariant.swift ${target_sources[$target]}"
-    fi
+    local target=$1 module=${target_module[$1]}
+    read_modules
+    include_flags=(-I "$modules_dir")
+    local name
+    for name in "${!module_folder[@]}"; do [[ ${module_dependencies[$name]} == - ]] && include_flags+=(-I "${module_folder[$name]}"); done
+    build_module "$module"
+    local files=("Fuzz/$target.swift" Fuzz/FuzzInput.swift Fuzz/Invariant.swift)
+    local libraries=() keys=()
+    for name in "${!module_built[@]}"; do
+        [[ -f $modules_dir/lib$name.a ]] && libraries+=(-l"$name") && keys+=("$modules_dir/$name.key")
+    done
     local binary="$build_dir/$target"
     local key
-    key=$( { swiftc --version 2>&1; echo "${swift_flags[*]} ${extra[*]}"; cat "${files[@]}" Sources/Basics/*.swift; } | sha256sum | cut -d' ' -f1)
+    key=$( { swiftc --version 2>&1; echo "${swift_flags[*]} ${libraries[*]}"; cat "${files[@]}" "${keys[@]}"; } | sha256sum | cut -d' ' -f1)
     if [[ -x "$binary" && "$(cat "$binary.key" 2>/dev/null)" == "$key" ]]; then return; fi
-    mkdir -p "$build_dir"
     local started=$SECONDS
     rm -f "$binary.key"
-    swiftc "${swift_flags[@]}" "${extra[@]}" -module-name "$(echo "$target" | tr -d -)" "${files[@]}" -o "$binary"
+    swiftc "${swift_flags[@]}" -use-ld=lld -module-name "$(echo "$target" | tr -d -)" "${include_flags[@]}" -L "$modules_dir" \
+        "${libraries[@]}" "${files[@]}" -o "$binary"
     echo "$key" >"$binary.key"
     echo "$target: built in $((SECONDS - started)) s"
 }
@@ -138,13 +185,13 @@ run() {
 
 case "${1:-}" in
 build)
-    if (($# == 2)); then known_target "$2"; build "$2"; else for target in "${targets[@]}"; do build "$target"; done; fi
+    if (($# == 2)); then known_target "$2"; build "$2"; else for target in "${targets[@]}"; do module_built=(); build "$target"; done; fi
     ;;
 all)
     (($# == 2)) || usage
     failed=()
     share=$(($2 / ${#targets[@]}))
-    for target in "${targets[@]}"; do run "$target" "$share" || failed+=("$target"); done
+    for target in "${targets[@]}"; do module_built=(); run "$target" "$share" || failed+=("$target"); done
     if ((${#failed[@]})); then echo "fuzzing failed: ${failed[*]}" >&2; exit 1; fi
     ;;
 *)

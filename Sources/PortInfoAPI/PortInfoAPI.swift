@@ -349,9 +349,9 @@ public final class PortInfoAPI: Sendable {
         guard !text.isEmpty else {
             throw Problem(.invalidParameter, "query parameter 'q' is empty: give the words to search for, /search?q=WORDS")
         }
-        let limit = try Self.integer("limit", in: query, from: 1, to: RegistryStore.maximumSearchLimit)
+        let limit = try query.integer("limit", from: 1, to: RegistryStore.maximumSearchLimit)
             ?? RegistryStore.defaultSearchLimit
-        let offset = try Self.integer("offset", in: query, from: 0) ?? 0
+        let offset = try query.integer("offset", from: 0) ?? 0
         // The caps are checked here, before any query: a refusal costs no query thread.
         let search: SearchQuery
         do { search = try SearchQuery(text) } catch { throw Problem(.invalidParameter, "query parameter 'q': \(error)") }
@@ -389,8 +389,8 @@ public final class PortInfoAPI: Sendable {
     /// `/registry/changes`: what the seed that made this registry changed in IANA's records.
     private func changesReply(_ query: QueryParameters, format: APIJSON.Format, generation: RegistryGeneration,
                               context: Answer.Context) throws(Problem) -> Reply {
-        let limit = try Self.integer("limit", in: query, from: 1, to: Self.maximumChangesLimit) ?? Self.defaultChangesLimit
-        let offset = try Self.integer("offset", in: query, from: 0) ?? 0
+        let limit = try query.integer("limit", from: 1, to: Self.maximumChangesLimit) ?? Self.defaultChangesLimit
+        let offset = try query.integer("offset", from: 0) ?? 0
         return .slow(context: context, representation: .json(format)) { [self] () throws(Problem) in
             let changes = try fromRegistry(generation) { try $0.changes(limit: limit, offset: offset) }
             return .json(APIJSON.changesAnswer(changes, metadata: generation.metadata, limit: limit, offset: offset, format: format),
@@ -434,7 +434,7 @@ public final class PortInfoAPI: Sendable {
                                 generation: RegistryGeneration, context: inout Answer.Context) throws(Problem) -> Reply {
         let report = try localHostReport(for: request, generation: generation, context: &context)
         let transport = try query.value("transport").map { (name) throws(Problem) in try Self.listenerTransport(named: name) }
-        let port = try Self.integer("port", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
+        let port = try query.integer("port", from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
         return .slow(context: context, representation: .json(format)) { [self, context, hostName] () throws(Problem) in
             let listeners = try fromHostState { try report.listeners(transport: transport, port: port) }
             return .json(APIJSON.listenersAnswer(host: hostName, listeners: listeners, format: format), caching: .noStore, context: context)
@@ -451,9 +451,9 @@ public final class PortInfoAPI: Sendable {
             }
             return range
         } ?? .user
-        let count = try Self.integer("count", in: query, from: 1, to: LocalHostReport.maximumFreePortCount)
+        let count = try query.integer("count", from: 1, to: LocalHostReport.maximumFreePortCount)
             ?? LocalHostReport.defaultFreePortCount
-        let from = try Self.integer("from", in: query, from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
+        let from = try query.integer("from", from: PortLookup.validPorts.lowerBound, to: PortLookup.validPorts.upperBound)
             ?? range.ports.lowerBound
         return .slow(context: context, representation: .json(format)) { [self, context] () throws(Problem) in
             let ports = try fromHostState { try report.freePorts(in: range.ports, transport: transport, from: from, count: count) }
@@ -525,16 +525,5 @@ public final class PortInfoAPI: Sendable {
             throw Problem(.invalidParameter, "query parameter 'transport' must be one of \(names), got '\(name)'")
         }
         return transport
-    }
-
-    /// The decimal integer value of query parameter `name`, nil when absent.
-    private static func integer(_ name: String, in query: QueryParameters, from lowest: Int, to highest: Int = .max) throws(Problem) -> Int? {
-        guard let text = try query.value(name) else { return nil }
-        guard let value = ASCII.decimal(text.utf8, as: Int.self), (lowest...highest).contains(value)
-        else {
-            let range = highest == .max ? "\(lowest) or more" : "from \(lowest) to \(highest)"
-            throw Problem(.invalidParameter, "query parameter '\(name)' must be an integer \(range), got '\(text)'")
-        }
-        return value
     }
 }

@@ -1,54 +1,36 @@
-/// A request's query string, read as HTML forms write it: `name=value` pairs joined by `&`, `+`
-/// for a space, percent-encoded UTF-8. Decoded lazily, so that only the parameters a route reads
-/// can make a request fail. A parameter given more than once counts with its first value;
-/// parameters the route does not read are ignored.
+import Basics
+import HTTPServer
+
+/// The query parameters the API reads, each checked as its route needs it: a failure is a
+/// problem (400) naming the parameter and what it takes.
 struct QueryParameters {
-    private let query: Substring?
+    private let query: HTTPQuery
 
     init(_ query: Substring?) {
-        self.query = query
+        self.query = HTTPQuery(query)
     }
 
     /// Whether `name` is present, with any value or none (`?pretty`, `?pretty=1`).
     func contains(_ name: String) -> Bool {
-        rawValue(name) != nil
+        query.contains(name)
     }
 
     /// The decoded value of `name` (`""` for `?name` and `?name=`), nil when it is absent.
     func value(_ name: String) throws(Problem) -> String? {
-        guard let raw = rawValue(name) else { return nil }
-        guard let value = String(percentDecoding: raw, plusIsSpace: true) else {
-            throw Problem(.invalidEncoding, "query parameter '\(name)' is not percent-encoded UTF-8: '\(raw)'")
+        do {
+            return try query.value(name)
+        } catch {
+            throw Problem(.invalidEncoding, "query parameter '\(name)' is not percent-encoded UTF-8: '\(error.raw)'")
+        }
+    }
+
+    /// The decimal integer value of `name`, nil when absent.
+    func integer(_ name: String, from lowest: Int, to highest: Int = .max) throws(Problem) -> Int? {
+        guard let text = try value(name) else { return nil }
+        guard let value = ASCII.decimal(text.utf8, as: Int.self), (lowest...highest).contains(value) else {
+            let range = highest == .max ? "\(lowest) or more" : "from \(lowest) to \(highest)"
+            throw Problem(.invalidParameter, "query parameter '\(name)' must be an integer \(range), got '\(text)'")
         }
         return value
-    }
-
-    /// The still-encoded value of the first pair whose decoded name is `name`. Walks bytes, not
-    /// Characters: a query is ASCII, and Character steps cost microseconds here.
-    private func rawValue(_ name: String) -> Substring? {
-        guard let query else { return nil }
-        let bytes = query.utf8
-        var pairStart = bytes.startIndex
-        while pairStart != bytes.endIndex {
-            let pairEnd = bytes[pairStart...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
-            // An empty pair (`a&&b`, a leading `&`) names nothing, as in WHATWG's form parsing.
-            if pairStart != pairEnd {
-                let equals = bytes[pairStart..<pairEnd].firstIndex(of: UInt8(ascii: "="))
-                if Self.decodes(query[pairStart..<(equals ?? pairEnd)], to: name) {
-                    return query[(equals.map(bytes.index(after:)) ?? pairEnd)..<pairEnd]
-                }
-            }
-            pairStart = pairEnd == bytes.endIndex ? pairEnd : bytes.index(after: pairEnd)
-        }
-        return nil
-    }
-
-    /// Whether `rawName` decodes to exactly the bytes of `name`. Not String's `==`, which takes
-    /// canonically equivalent text for equal: `%E2%84%AA` (KELVIN SIGN) would be the name `K`.
-    private static func decodes(_ rawName: Substring, to name: String) -> Bool {
-        guard rawName.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
-            return rawName.utf8.elementsEqual(name.utf8)
-        }
-        return String(percentDecoding: rawName, plusIsSpace: true)?.utf8.elementsEqual(name.utf8) ?? false
     }
 }

@@ -1,4 +1,4 @@
-@testable import PortInfoAPI
+import Basics
 import Testing
 
 @Suite struct PercentDecodingTests {

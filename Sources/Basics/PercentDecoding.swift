@@ -1,10 +1,9 @@
-import Basics
 
 extension String {
     /// `component` with each `%XX` replaced by its byte (RFC 3986) and, in a query
     /// (`plusIsSpace`), each `+` by a space (HTML forms); nil when a `%` is not followed by two
     /// hex digits or the bytes are not UTF-8.
-    init?(percentDecoding component: Substring, plusIsSpace: Bool) {
+    public init?(percentDecoding component: Substring, plusIsSpace: Bool) {
         let utf8 = component.utf8
         guard utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else {
             self.init(component)
