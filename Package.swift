@@ -45,11 +45,14 @@ let package = Package(
         .target(name: "HostState", dependencies: ["Basics", "CLinux", "Sockets"]),
         // HTML pages: renders the registry's answers for browsers; knows no sockets.
         .target(name: "PortInfoPages", dependencies: ["Basics", "Registry"], exclude: ["embedded-files"], plugins: ["EmbedFiles"]),
+        // JSON bodies and text tables, shared by the CLI and the HTTP API.
+        .target(name: "PortInfoReports", dependencies: ["Basics", "HostState", "Registry"]),
         .target(
             name: "PortInfoAPI",
             dependencies: [
                 "Basics",
                 "HTTPServer",
+                "PortInfoReports",
                 "Registry",
                 "HostState",
                 "PortInfoPages",
@@ -65,6 +68,7 @@ let package = Package(
             dependencies: [
                 "Basics",
                 "PortInfoAPI",
+                "PortInfoReports",
                 "HTTPServer",
                 "HostState",
                 "Registry",
@@ -100,6 +104,7 @@ let package = Package(
             "PortInfoAPI", "HTTPServer", "HostState", "Registry", "TestSupport",
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        .testTarget(name: "PortInfoReportsTests", dependencies: ["PortInfoReports", "Registry", "TestSupport"]),
         .testTarget(name: "PortInfoPagesTests", dependencies: ["PortInfoPages", "Registry", "TestSupport"]),
         .testTarget(name: "portinfoTests", dependencies: ["portinfo", "Registry", "HostState", "TestSupport"]),
     ]

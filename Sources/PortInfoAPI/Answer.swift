@@ -1,3 +1,5 @@
+import PortInfoReports
+
 /// What a route answers, before the finishing stage adds what depends on the kind of answer
 /// rather than on the route: CORS fields, caching fields, `Vary`. No route sets those itself.
 struct Answer: Sendable {

@@ -1,5 +1,6 @@
 import Basics
 import HTTPServer
+import PortInfoReports
 import Registry
 
 /// The strong ETag of a registry answer. Every answer of one registry in one format shares it:

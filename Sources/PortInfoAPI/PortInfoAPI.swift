@@ -3,6 +3,7 @@ import HTTPServer
 import HostState
 import PortInfoPages
 import Logging
+import PortInfoReports
 import Registry
 import Synchronization
 
@@ -509,7 +510,8 @@ public final class PortInfoAPI: Sendable {
                           fields: fields, caching: .noStore, context: context)
         }
         return Answer(status: problem.kind.status, contentType: "application/problem+json",
-                      body: APIJSON.problem(problem, format: representation.jsonFormat), fields: fields, caching: .noStore, context: context)
+                      body: APIJSON.problem(type: problem.kind.type, title: problem.kind.title, status: problem.kind.status,
+                                                           detail: problem.detail, format: representation.jsonFormat), fields: fields, caching: .noStore, context: context)
     }
 
     private static func listenerTransport(named name: String) throws(Problem) -> Listener.Transport {

@@ -1,4 +1,5 @@
 import HostState
+import PortInfoReports
 import Registry
 import Synchronization
 

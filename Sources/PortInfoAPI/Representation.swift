@@ -1,4 +1,5 @@
 import HTTPServer
+import PortInfoReports
 
 /// How a registry answer is written: JSON (compact, or indented with `?pretty`), or an HTML page
 /// for a client that prefers one. `?format=json|html` decides; without it `Accept` does, and

@@ -1,9 +1,9 @@
 import ArgumentParser
 import HostState
-import PortInfoAPI
 import Registry
 import Glibc
 import FoundationEssentials
+import PortInfoReports
 
 /// `--db PATH`, else `$PORTINFO_DB`, else `registry.db` in portinfo's XDG data folder
 /// (`$XDG_DATA_HOME/portinfo`, `~/.local/share/portinfo` by default): a database any command

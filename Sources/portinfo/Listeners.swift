@@ -1,6 +1,6 @@
 import ArgumentParser
 import HostState
-import PortInfoAPI
+import PortInfoReports
 import Registry
 
 struct Listeners: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PortInfoAPI
+import PortInfoReports
 import Registry
 
 struct Lookup: ParsableCommand {

@@ -1,6 +1,6 @@
 import Basics
 import ArgumentParser
-import PortInfoAPI
+import PortInfoReports
 import Registry
 
 struct Search: ParsableCommand {

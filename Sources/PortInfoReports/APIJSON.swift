@@ -100,13 +100,6 @@ public enum APIJSON {
         return json.finished()
     }
 
-    /// One Record, as it appears in the answers' `records` and `results`.
-    public static func record(_ record: Record, format: Format) -> [UInt8] {
-        var json = JSONWriter(format: format)
-        json.record(record)
-        return json.finished()
-    }
-
     /// `{source, sha256, imported_at, record_count, newest_iana_date, site, attribution}`: what
     /// `GET /registry` answers. Sources are file names without their folders (where the server
     /// keeps its files is not its clients' business), URLs, or the built-in snapshot.
@@ -136,7 +129,7 @@ public enum APIJSON {
     }
 
     /// `{since, added, removed, changed, limit, offset, changes}`: what `GET /registry/changes` answers.
-    static func changesAnswer(_ changes: RegistryChangeList, metadata: RegistryMetadata, limit: Int, offset: Int,
+    public static func changesAnswer(_ changes: RegistryChangeList, metadata: RegistryMetadata, limit: Int, offset: Int,
                               format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
         json.object { json in
@@ -172,7 +165,7 @@ public enum APIJSON {
 
     /// `{status: "ok"}`, or `{status: "degraded", reason}`: what `GET /healthz` answers while the
     /// registry served answers.
-    static func health(degradedBecause reason: String?, format: Format) -> [UInt8] {
+    public static func health(degradedBecause reason: String?, format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
         json.object { json in
             json.member("status", reason == nil ? "ok" : "degraded")
@@ -182,13 +175,13 @@ public enum APIJSON {
     }
 
     /// `{type, title, status, detail}`: RFC 9457's members, in its order.
-    static func problem(_ problem: Problem, format: Format) -> [UInt8] {
+    public static func problem(type: String, title: String, status: Int, detail: String, format: Format) -> [UInt8] {
         var json = JSONWriter(format: format)
         json.object { json in
-            json.member("type", problem.kind.type)
-            json.member("title", problem.kind.title)
-            json.member("status", problem.kind.status)
-            json.member("detail", problem.detail)
+            json.member("type", type)
+            json.member("title", title)
+            json.member("status", status)
+            json.member("detail", detail)
         }
         return json.finished()
     }

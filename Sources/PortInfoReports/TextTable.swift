@@ -4,16 +4,16 @@ import Registry
 /// Rows of text in aligned columns, the last column left ragged. Cells come from data (the
 /// registry, process names): each is escaped (PrintableText), so that none can break the table's
 /// lines or drive the terminal.
-struct TextTable {
-    let columns: [String]
-    let rows: [[String]]
+public struct TextTable {
+    public let columns: [String]
+    public let rows: [[String]]
 
-    init(columns: [String], rows: [[String]]) {
+    public init(columns: [String], rows: [[String]]) {
         self.columns = columns
         self.rows = rows.map { $0.map(PrintableText.escaping) }
     }
 
-    var text: String {
+    public var text: String {
         let table = [columns] + rows
         let widths = columns.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         return table.map { row in
@@ -26,10 +26,10 @@ struct TextTable {
 
 /// Records as a table, one line each (a multi-line description shows its first line); a site's
 /// own assignments are marked as such.
-struct RecordTable {
-    let table: TextTable
+public struct RecordTable {
+    public let table: TextTable
 
-    init(_ records: [Record]) {
+    public init(_ records: [Record]) {
         table = TextTable(columns: ["SERVICE", "PORT", "TRANSPORT", "STATUS", "SOURCE", "DESCRIPTION"], rows: records.map { record in
             let ports = record.ports.map { $0.first == $0.last ? "\($0.first)" : "\($0.first)-\($0.last)" }
             let description = record.description?.split(whereSeparator: \.isNewline).first.map(String.init)
@@ -38,5 +38,5 @@ struct RecordTable {
         })
     }
 
-    var text: String { table.text }
+    public var text: String { table.text }
 }
