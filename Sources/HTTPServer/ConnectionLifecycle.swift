@@ -25,8 +25,8 @@ struct ConnectionLifecycle {
     enum Action: Equatable {
         /// Hand the request to the application; call `answered` with its response.
         case answer(HTTPRequest)
-        /// The connection refused a request itself, and queued the refusal to be written.
-        case refused(HTTPParseError)
+        /// The connection refused a request itself, and queued this refusal to be written.
+        case refused(HTTPResponse, HTTPParseError)
         /// Write what `pendingOutput` holds, then call `wrote` (or `writeFailed`).
         case write
         /// Shut down the socket's writing side; keep reading (`received`) until the client's end.
@@ -50,6 +50,8 @@ struct ConnectionLifecycle {
     static let continueResponse = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
     private let limits: HTTPLimits
+    /// How the server words what it refuses (its delegate's `refusal`).
+    private let refusal: @Sendable (HTTPParseError) -> HTTPResponse
     private var parser: HTTPRequestParser
     private var input = InboundBuffer()
     private var output = OutboundBuffer()
@@ -70,7 +72,7 @@ struct ConnectionLifecycle {
     /// The server is stopping: answer what has arrived, then end; while idle, end at this time.
     private var stoppingIdleUntil: ContinuousClock.Instant?
     /// A refusal made outside `nextAction` (a timeout), for it to report.
-    private var unreportedRefusal: HTTPParseError?
+    private var unreportedRefusal: (HTTPResponse, HTTPParseError)?
 
     private enum Ending: Equatable {
         case no
@@ -86,15 +88,16 @@ struct ConnectionLifecycle {
         case closed
     }
 
-    init(limits: HTTPLimits, remoteAddress: String, at time: EventTime) {
+    init(limits: HTTPLimits, remoteAddress: String, refusal: @escaping @Sendable (HTTPParseError) -> HTTPResponse, at time: EventTime) {
         self.limits = limits
+        self.refusal = refusal
         parser = HTTPRequestParser(limits: limits, remoteAddress: remoteAddress)
         lastActivity = time.instant
     }
 
     /// A connection the server turns away at once: `refusal` is written, then it ends.
     init(refusing refusal: HTTPResponse, limits: HTTPLimits, at time: EventTime) {
-        self.init(limits: limits, remoteAddress: "", at: time)
+        self.init(limits: limits, remoteAddress: "", refusal: { _ in refusal }, at: time)
         output.append(refusal, headOnly: false, close: true, keepAliveHTTP10: false, dateField: time.dateField)
         ending = .afterOutput(linger: true)
     }
@@ -180,10 +183,10 @@ struct ConnectionLifecycle {
         if let stalled = writeStalledSince, now >= stalled + limits.writeTimeout {
             ending = .now
         } else if idle, let started = requestStartedAt, now >= started + limits.headerTimeout {
-            let refusal = HTTPParseError(status: 408, detail: "the request did not arrive whole within \(limits.headerTimeout)")
-            output.append(HTTPResponseWriter.problem(status: refusal.status, detail: refusal.detail), headOnly: false,
-                          close: true, keepAliveHTTP10: false, dateField: time.dateField)
-            unreportedRefusal = refusal
+            let failure = HTTPParseError(status: 408, detail: "the request did not arrive whole within \(limits.headerTimeout)")
+            let response = refusal(failure)
+            output.append(response, headOnly: false, close: true, keepAliveHTTP10: false, dateField: time.dateField)
+            unreportedRefusal = (response, failure)
             // A client too slow to send may be too slow to read: it gets one try at the answer.
             ending = .afterOneWrite
         } else if idle, requestStartedAt == nil, output.isEmpty,
@@ -196,9 +199,9 @@ struct ConnectionLifecycle {
 
     mutating func nextAction(at time: EventTime) -> Action {
         while true {
-            if let refusal = unreportedRefusal {
+            if let (response, failure) = unreportedRefusal {
                 unreportedRefusal = nil
-                return .refused(refusal)
+                return .refused(response, failure)
             }
             switch ending {
             case .closed:
@@ -237,11 +240,11 @@ struct ConnectionLifecycle {
                 return .answer(request)
             case .continueExpected:
                 output.append(Self.continueResponse)
-            case let .failure(refusal):
-                output.append(HTTPResponseWriter.problem(status: refusal.status, detail: refusal.detail), headOnly: false,
-                              close: true, keepAliveHTTP10: false, dateField: time.dateField)
+            case let .failure(failure):
+                let response = refusal(failure)
+                output.append(response, headOnly: false, close: true, keepAliveHTTP10: false, dateField: time.dateField)
                 ending = .afterOutput(linger: true)
-                return .refused(refusal)
+                return .refused(response, failure)
             case .needMore:
                 let betweenRequests = input.isEmpty && parser.isBetweenRequests
                 if !betweenRequests && requestStartedAt == nil { requestStartedAt = time.instant }

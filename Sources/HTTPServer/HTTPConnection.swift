@@ -106,9 +106,9 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
                 if let response = services.handler(request, HTTPResponder(sink: self, request: requestsHandedOut)) {
                     finish(handedOut, with: response, at: time)
                 }
-            case let .refused(refusal):
-                services.observer?.requestRefused(status: refusal.status)
-                services.accessLog?.info("\(remoteAddress) refused: \(refusal.status) \(refusal.detail)")
+            case let .refused(response, failure):
+                services.delegate.sent(response, for: .refused(status: failure.status, detail: failure.detail), to: remoteAddress,
+                                       after: .zero)
             case .write:
                 if let sent = lifecycle.withPendingOutput({ socket.write($0) }) {
                     lifecycle.wrote(sent, at: time)
@@ -137,23 +137,24 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
         // The server may have begun stopping while the application worked: this answer says so.
         if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown(at: time) }
         lifecycle.answered(response, at: time)
-        guard let accessLog = services.accessLog else { return }
-        let microseconds = (ContinuousClock.now - request.started).nanoseconds / 1000
-        accessLog.info("\(remoteAddress) \"\(request.request.method) \(request.request.target)\" \(response.status) \(response.body.count)B \(microseconds)µs")
+        services.delegate.sent(response, for: .answered(request.request), to: remoteAddress, after: ContinuousClock.now - request.started)
     }
 }
 
-/// What every connection of a server shares: the application, its observer and access log,
-/// and whether the server is stopping.
+/// What every connection of a server shares: the application and its delegate, and whether the
+/// server is stopping.
 final class HTTPServices: Sendable {
     let handler: HTTPHandler
-    let observer: (any HTTPServerObserver)?
-    let accessLog: Logger?
+    let delegate: any HTTPServerDelegate
     let stopping = Atomic(false)
 
-    init(handler: @escaping HTTPHandler, observer: (any HTTPServerObserver)?, accessLog: Logger?) {
+    init(handler: @escaping HTTPHandler, delegate: any HTTPServerDelegate) {
         self.handler = handler
-        self.observer = observer
-        self.accessLog = accessLog
+        self.delegate = delegate
+    }
+
+    /// How the delegate words a request the parser or a timeout refused.
+    func refusal(_ failure: HTTPParseError) -> HTTPResponse {
+        delegate.refusal(status: failure.status, detail: failure.detail, retryAfterSeconds: nil)
     }
 }

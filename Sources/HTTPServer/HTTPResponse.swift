@@ -1,6 +1,6 @@
 /// A response for the server to write. The server adds `Content-Length`, `Date` and, when it
 /// closes the connection, `Connection: close`; for HEAD it writes the headers without the body.
-public struct HTTPResponse: Sendable {
+public struct HTTPResponse: Sendable, Equatable {
     public var status: Int
     public var headers: HTTPHeaders
     public var body: [UInt8]

@@ -39,32 +39,6 @@ enum HTTPResponseWriter {
     private static func hasBody(_ status: Int) -> Bool {
         !(100..<200).contains(status) && status != 204 && status != 304
     }
-
-    /// The response for a request the server refused itself: problem+json (RFC 9457), which no
-    /// browser may take for another type (`nosniff`, as every answer of the API says too).
-    static func problem(status: Int, detail: String, retryAfterSeconds: Int? = nil) -> HTTPResponse {
-        let title = HTTPResponse.reasonPhrase(status)
-        let body = #"{"type":"about:blank","title":"\#(title)","status":\#(status),"detail":"\#(jsonEscaped(detail))"}"# + "\n"
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", "application/problem+json")
-        headers.add("X-Content-Type-Options", "nosniff")
-        if let retryAfterSeconds { headers.add("Retry-After", String(retryAfterSeconds)) }
-        return HTTPResponse(status: status, headers: headers, body: Array(body.utf8))
-    }
-
-    private static func jsonEscaped(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\u{0}"..."\u{1F}": escaped += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                + String(scalar.value, radix: 16)
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
-    }
 }
 
 /// The `Date` header line, formatted once a second rather than once a response. Each I/O

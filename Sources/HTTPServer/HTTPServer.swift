@@ -32,7 +32,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// The port the server listens on.
     public let port: Int
     private let logger: Logger
-    private let observer: (any HTTPServerObserver)?
+    private let delegate: any HTTPServerDelegate
     private let listener: Socket
     private let acceptQueue = DispatchQueue(label: "portinfo.accept")
     private let acceptSource: any DispatchSourceRead
@@ -45,6 +45,9 @@ public final class HTTPServer: @unchecked Sendable {
     private var backoffReport = ThrottledReport(interval: HTTPServer.reportInterval)
     private var acceptPaused = false
 
+    /// What a connection turned away at the limits is told to wait before trying again: a second,
+    /// long enough for connections to end, short enough that a client hardly notices.
+    static let retryAfterSeconds = 1
     /// How often refused connections and failed accepts may each be logged.
     static let reportInterval: Duration = .seconds(10)
     /// Refused connections kept open at once to write their 503 and linger; past this many a
@@ -56,22 +59,21 @@ public final class HTTPServer: @unchecked Sendable {
         var open = 0
         var openByClient: [String: Int] = [:]
         var lingeringRefusals = 0
-        var refused = 0
         var refusalReport = ThrottledReport(interval: HTTPServer.reportInterval)
         var shuttingDown = false
         var finished = false
     }
 
-    /// Binds and listens; serving starts with `start()`. `accessLog`, when given, gets a line per
-    /// request; `observer`, when given, hears of every connection and refusal.
-    public init(configuration: HTTPServerConfiguration, logger: Logger, accessLog: Logger?,
-                observer: (any HTTPServerObserver)? = nil, handler: @escaping HTTPHandler) throws(SocketError) {
+    /// Binds and listens; serving starts with `start()`. `handler` answers requests; `delegate`
+    /// words the server's own refusals and hears of every response and connection.
+    public init(configuration: HTTPServerConfiguration, logger: Logger, delegate: any HTTPServerDelegate,
+                handler: @escaping HTTPHandler) throws(SocketError) {
         self.configuration = configuration
         self.logger = logger
-        self.observer = observer
+        self.delegate = delegate
         // A write to a connection the client has closed must fail, not kill the process.
         signal(SIGPIPE, SIG_IGN)
-        let services = HTTPServices(handler: handler, observer: observer, accessLog: accessLog)
+        let services = HTTPServices(handler: handler, delegate: delegate)
         self.services = services
         var workers: [IOWorker] = []
         for index in 0..<max(1, configuration.workerThreads) {
@@ -93,8 +95,6 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// Connections being served now.
     public var openConnections: Int { state.withLock { $0.open } }
-    /// Connections refused (503) because a connection limit was reached.
-    public var rejectedConnections: Int { state.withLock { $0.refused } }
 
     // MARK: Accepting, on the accept queue
 
@@ -158,7 +158,6 @@ public final class HTTPServer: @unchecked Sendable {
                 state.openByClient[remoteAddress, default: 0] += 1
                 return .serve
             }
-            state.refused += 1
             report = state.refusalReport.record(at: now)
             let linger = state.lingeringRefusals < Self.maxLingeringRefusals
             if linger { state.lingeringRefusals += 1 }
@@ -171,11 +170,11 @@ public final class HTTPServer: @unchecked Sendable {
         let worker = workers.min { $0.connectionCount.load(ordering: .relaxed) < $1.connectionCount.load(ordering: .relaxed) }!
         switch admission {
         case .serve:
-            observer?.connectionOpened()
+            delegate.connectionOpened()
             worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: nil)
         case let .refuse(detail, linger):
-            observer?.connectionRejected()
-            let refusal = HTTPResponseWriter.problem(status: 503, detail: detail, retryAfterSeconds: 1)
+            delegate.connectionRejected()
+            let refusal = delegate.refusal(status: 503, detail: detail, retryAfterSeconds: Self.retryAfterSeconds)
             if linger {
                 worker.adopt(socket, remoteAddress: remoteAddress, limits: limits, refusal: refusal)
             } else {
@@ -197,7 +196,7 @@ public final class HTTPServer: @unchecked Sendable {
 
     /// On the closing connection's I/O thread.
     private func connectionClosed(_ connection: HTTPConnection) {
-        if connection.isServed { observer?.connectionClosed() }
+        if connection.isServed { delegate.connectionClosed() }
         let finished = state.withLock { state -> Bool in
             if connection.isServed {
                 state.open -= 1

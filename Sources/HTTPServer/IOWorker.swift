@@ -112,7 +112,7 @@ final class IOWorker: @unchecked Sendable {
         let time = eventTime()
         lastConnectionID += 1
         let lifecycle = refusal.map { ConnectionLifecycle(refusing: $0, limits: limits, at: time) }
-            ?? ConnectionLifecycle(limits: limits, remoteAddress: remoteAddress, at: time)
+            ?? ConnectionLifecycle(limits: limits, remoteAddress: remoteAddress, refusal: { [services] in services.refusal($0) }, at: time)
         let connection = HTTPConnection(id: lastConnectionID, socket: socket, remoteAddress: remoteAddress,
                                         lifecycle: lifecycle, isServed: refusal == nil, worker: self, services: services)
         connections[connection.id] = connection

@@ -1,3 +1,4 @@
+import Logging
 import Prometheus
 import Registry
 
@@ -51,13 +52,17 @@ public struct APIConfiguration: Sendable {
     /// (through a swift-metrics factory on it, say) shows too. A new one by default.
     public var metricsRegistry: PrometheusCollectorRegistry
 
+    /// Where a line for each response goes (client, method, target, status, bytes, µs; or the
+    /// refusal's status and reason); nil: nowhere.
+    public var accessLog: Logger?
+
     public init(databasePath: String, sitePortsPath: String? = nil, fallbackImage: RegistryImage? = nil,
                 allowedOrigins: [String] = ["*"], cacheMaxAge: Int = 3600,
                 localReporting: LocalReporting? = nil, queryThreads: Int = defaultQueryThreads,
                 queryQueueLength: Int = defaultQueryQueueLength,
                 queryTimeBudget: Duration = RegistryStore.defaultStatementBudget.wall,
                 maximumDatabaseBytes: Int = RegistryLoad.defaultMaximumDatabaseBytes,
-                metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+                metricsRegistry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), accessLog: Logger? = nil) {
         self.databasePath = databasePath
         self.sitePortsPath = sitePortsPath
         self.fallbackImage = fallbackImage
@@ -69,6 +74,7 @@ public struct APIConfiguration: Sendable {
         self.queryTimeBudget = queryTimeBudget
         self.maximumDatabaseBytes = maximumDatabaseBytes
         self.metricsRegistry = metricsRegistry
+        self.accessLog = accessLog
     }
 
     /// What one statement may take: RegistryStore's CPU time, and `queryTimeBudget` in all.

@@ -59,6 +59,10 @@ struct Answer: Sendable {
     var fields: [(name: String, value: String)] = []
     var caching: Caching
     var context: Context
+    /// For an answer the same for everyone asking the same way (a `/ports` answer without
+    /// listeners, to a request without Origin or If-None-Match): the key the finishing stage
+    /// keeps it finished under, and hands it out by next time.
+    var keptFinishedAs: PortAnswerCache.Key?
 
     static let htmlContentType = "text/html; charset=utf-8"
     static let javaScriptContentType = "text/javascript; charset=utf-8"

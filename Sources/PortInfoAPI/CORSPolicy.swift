@@ -33,10 +33,11 @@ struct CORSPolicy: Sendable {
         allowList?.contains(origin) ?? false
     }
 
-    /// The value of `Access-Control-Allow-Origin` for `request`, or nil for none.
-    func allowOriginValue(for request: HTTPRequest) -> String? {
+    /// The value of `Access-Control-Allow-Origin` for a request from `origin` (nil: it sent none),
+    /// or nil for none.
+    func allowOriginValue(for origin: String?) -> String? {
         guard let allowList else { return "*" }
-        guard let origin = request.headers["Origin"], allowList.contains(origin) else { return nil }
+        guard let origin, allowList.contains(origin) else { return nil }
         return origin
     }
 }

@@ -1,10 +1,13 @@
 import HTTPServer
 import PortInfoPages
 
-/// The one place every answer passes through, once, on its way out: it chooses the CORS policy
-/// (exactly one per answer: the registry's, or local-host reporting's), writes the caching fields
-/// (Cache-Control; ETag and the 304 for registry answers), says `nosniff`, names in `Vary` the
-/// request fields that decided the answer, and records the request metric under the route's label.
+/// The one place every answer passes through, once, on its way out, the HTTP layer's own
+/// refusals and the answers kept finished included: it chooses the CORS policy (exactly one per
+/// answer: the registry's, or local-host reporting's), writes the caching fields (Cache-Control;
+/// ETag and the 304 for registry answers), names in `Vary` the request fields that decided the
+/// answer, and adds the security fields (the pages' CSP, `nosniff` on everything). An answer the
+/// same for everyone asking the same way (`Answer.keptFinishedAs`) is finished once and kept, its
+/// head encoded: asked again, this stage hands it out as it is.
 struct FinishingStage: Sendable {
     private let registryCORS: CORSPolicy
     /// Answers about the host: only the origins `--local-cors-origins` lists, never `*`.
@@ -12,14 +15,12 @@ struct FinishingStage: Sendable {
     /// `public, max-age=N` and `private, max-age=N`, made once.
     private let sharedCacheControl: String
     private let privateCacheControl: String
-    private let metrics: PortInfoMetrics
 
-    init(registryCORS: CORSPolicy, hostStateCORS: CORSPolicy, cacheMaxAge: Int, metrics: PortInfoMetrics) {
+    init(registryCORS: CORSPolicy, hostStateCORS: CORSPolicy, cacheMaxAge: Int) {
         self.registryCORS = registryCORS
         self.hostStateCORS = hostStateCORS
         sharedCacheControl = "public, max-age=\(cacheMaxAge)"
         privateCacheControl = "private, max-age=\(cacheMaxAge)"
-        self.metrics = metrics
     }
 
     /// The CORS policy an answer in `audience` follows.
@@ -27,10 +28,28 @@ struct FinishingStage: Sendable {
         audience == .hostState ? hostStateCORS : registryCORS
     }
 
-    /// `answer` as the response to `request` on `route` (nil: no route), made from `generation`'s
-    /// registry (its ETags), which began at `started`.
-    func finish(_ answer: Answer, to request: HTTPRequest, route: Route.Template?, generation: RegistryGeneration,
-                started: ContinuousClock.Instant) -> HTTPResponse {
+    /// `answer` as the response to `request`, made from `generation`'s registry (its ETags, the
+    /// answers it keeps finished).
+    func finish(_ answer: Answer, to request: HTTPRequest, generation: RegistryGeneration) -> HTTPResponse {
+        guard let key = answer.keptFinishedAs else { return finish(answer, ifNoneMatch: request.headers, origin: request, generation: generation) }
+        if let finished = generation.portAnswers.finished(for: key) { return finished }
+        let response = finish(answer, ifNoneMatch: request.headers, origin: request, generation: generation).withEncodedHead()
+        generation.portAnswers.keepFinished(response, for: key)
+        return response
+    }
+
+    /// The response for what the HTTP layer refuses itself (it read no request whole): a problem of
+    /// the API's, in JSON, with every field any other error has; CORS as for a request without Origin.
+    func refusal(status: Int, detail: String, retryAfterSeconds: Int?, generation: RegistryGeneration) -> HTTPResponse {
+        var answer = Problem(Problem.Kind(refusedWith: status), detail).answer(.json(.compact), route: nil, context: Answer.Context())
+        answer.fields.removeAll { $0.name == "Retry-After" }
+        if let retryAfterSeconds { answer.fields.append(("Retry-After", String(retryAfterSeconds))) }
+        return finish(answer, ifNoneMatch: HTTPHeaders(), origin: nil, generation: generation)
+    }
+
+    /// The response: `headers` are the request's (If-None-Match), `origin` the request CORS reads.
+    private func finish(_ answer: Answer, ifNoneMatch headers: HTTPHeaders, origin request: HTTPRequest?,
+                        generation: RegistryGeneration) -> HTTPResponse {
         var status = answer.status
         var body = answer.body
         var fields: [(name: String, value: String)] = []
@@ -46,7 +65,7 @@ struct FinishingStage: Sendable {
             case let .asset(tag): (tag, true)
             case .noStore, .unstated: preconditionFailure("not a tagged answer")
             }
-            if tag.isMatched(byIfNoneMatchIn: request.headers) {
+            if tag.isMatched(byIfNoneMatchIn: headers) {
                 // A 304 carries what the 200 would have said of caching (RFC 9110, 15.4.5), not its Content-Type.
                 status = 304
                 body = []
@@ -72,11 +91,10 @@ struct FinishingStage: Sendable {
         }
         fields += answer.fields
         let cors = corsPolicy(for: answer.context.audience)
-        if let allowed = cors.allowOriginValue(for: request) { fields.append(("Access-Control-Allow-Origin", allowed)) }
+        if let allowed = cors.allowOriginValue(for: request?.headers["Origin"]) { fields.append(("Access-Control-Allow-Origin", allowed)) }
         var consulted = answer.context.consulted
         if cors.readsOrigin { consulted.insert(.origin) }
         if let vary = consulted.varyValue { fields.append(("Vary", vary)) }
-        metrics.requestAnswered(route: route, method: request.method, status: status, duration: ContinuousClock.now - started)
         return HTTPResponse(status: status, headers: HTTPHeaders(fields), body: body)
     }
 }

@@ -1,14 +1,13 @@
 import Basics
 import CoreMetrics
-import HTTPServer
 import Prometheus
 import Registry
 import Synchronization
 
 /// The server's metrics, recorded through swift-metrics into a Prometheus registry and rendered
-/// from it for `/metrics`. It hears of connections and requests as the HTTP server's observer, of
-/// listener scans from the scanner; the registry's size and age come from its metadata.
-public final class PortInfoMetrics: HTTPServerObserver {
+/// from it for `/metrics`. It hears of connections and responses from the API's server delegate,
+/// of listener scans from the scanner; the registry's size and age come from its metadata.
+final class PortInfoMetrics: Sendable {
     enum Name {
         static let requests = "portinfo_http_requests_total"
         static let requestDuration = "portinfo_http_request_duration_seconds"
@@ -75,6 +74,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
         var refused: [Int: CoreMetrics.Counter] = [:]
     }
 
+
     /// Records into `registry` the metrics of an API serving the registry `metadata`, scanning
     /// the host's listeners or not, whose query queue holds `waitingQueries()` requests.
     init(registry: PrometheusCollectorRegistry, scansListeners: Bool,
@@ -108,23 +108,23 @@ public final class PortInfoMetrics: HTTPServerObserver {
         registryReloads.increment()
     }
 
-    // MARK: HTTPServerObserver
+    // MARK: Connections and requests
 
-    public func connectionOpened() {
+    func connectionOpened() {
         openConnections.increment()
     }
 
-    public func connectionClosed() {
+    func connectionClosed() {
         openConnections.decrement()
     }
 
-    public func connectionRejected() {
+    func connectionRejected() {
         rejectedConnections.increment()
     }
 
-    /// The API answered a request with `method` on `route` (nil: no route) with `status`,
-    /// `duration` after it began on it.
-    func requestAnswered(route: Route.Template?, method: String, status: Int, duration: Duration) {
+    /// A request with `method` on `route` (nil: no route) was answered with `status`, `duration`
+    /// after it was read.
+    func requestAnswered(route: Route?, method: String, status: Int, duration: Duration) {
         let series = RequestSeries(route: route, method: method, status: status)
         let (requests, timer) = recorders.withLock { recorders in
             if let known = recorders.answered[series] { return known }
@@ -138,7 +138,7 @@ public final class PortInfoMetrics: HTTPServerObserver {
     }
 
     /// Counted, but not timed: its time is the client's (a 408 takes the whole header timeout).
-    public func requestRefused(status: Int) {
+    func requestRefused(status: Int) {
         recorders.withLock { recorders in
             if let known = recorders.refused[status] { return known }
             let made = CoreMetrics.Counter(label: Name.requests, dimensions: RequestSeries(refusedWith: status).dimensions, factory: factory)

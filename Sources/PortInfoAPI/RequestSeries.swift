@@ -7,14 +7,15 @@ struct RequestSeries: Hashable {
         case get = "GET", head = "HEAD", options = "OPTIONS", other
     }
 
-    /// nil for a path that is no route, or a request the HTTP layer refused before it was routed.
-    let route: Route.Template?
+    /// The route's path as openapi.yaml names it; nil for a path that is no route, or a request
+    /// the HTTP layer refused before it was routed.
+    let route: String?
     let method: MethodLabel
     let status: Int
 
     /// A request with `method` on `route` (nil: no route), answered with `status`.
-    init(route: Route.Template?, method: String, status: Int) {
-        self.route = route
+    init(route: Route?, method: String, status: Int) {
+        self.route = route?.path
         self.method = switch method {
         case "GET": .get
         case "HEAD": .head
@@ -32,7 +33,7 @@ struct RequestSeries: Hashable {
     }
 
     /// The route's label: its template, or `other`.
-    var routeLabel: String { route?.rawValue ?? "other" }
+    var routeLabel: String { route ?? "other" }
 
     /// The labels, as swift-metrics takes them.
     var dimensions: [(String, String)] {

@@ -149,8 +149,8 @@ struct Serve: ParsableCommand {
                                                             default: RegistryStore.defaultStatementBudget.wall / .seconds(1)),
             maximumDatabaseBytes: try EnvironmentDefault.integer(maxDatabaseSize, "PORTINFO_MAX_DATABASE_SIZE", option: "--max-database-size",
                                                                  default: RegistryLoad.defaultMaximumDatabaseBytes, in: Self.databaseSizes),
-            metricsRegistry: metricsRegistry)
-        let logRequests = try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on
+            metricsRegistry: metricsRegistry,
+            accessLog: try EnvironmentDefault.resolve(accessLog, "PORTINFO_ACCESS_LOG", default: .on) == .on ? Logger(label: "access") : nil)
 
         var registry = apiConfiguration
         registry.fallbackImage = try seedIfNeeded(logger: logger)
@@ -159,9 +159,7 @@ struct Serve: ParsableCommand {
         let api = try PortInfoAPI(configuration: registry)
         Self.raiseDescriptorLimit(toServe: configuration.limits.maxConnections, logger: logger)
 
-        let server = try HTTPServer(configuration: configuration, logger: logger,
-                                    accessLog: logRequests ? Logger(label: "access") : nil, observer: api.metrics,
-                                    handler: api.handle)
+        let server = try HTTPServer(configuration: configuration, logger: logger, delegate: api.serverDelegate, handler: api.handle)
         let stopped = DispatchSemaphore(value: 0)
         let signalSources = [SIGTERM, SIGINT].map { signalNumber in
             signal(signalNumber, SIG_IGN)

@@ -15,7 +15,7 @@ struct LifecycleDriver {
     var handedOut: [HTTPRequest] = []
 
     init(limits: HTTPLimits = HTTPLimits()) {
-        lifecycle = ConnectionLifecycle(limits: limits, remoteAddress: "192.0.2.1",
+        lifecycle = ConnectionLifecycle(limits: limits, remoteAddress: "192.0.2.1", refusal: RecordingDelegate.problem,
                                         at: EventTime(instant: now, dateField: "Date: now\r\n"))
     }
 
@@ -34,7 +34,7 @@ struct LifecycleDriver {
             case let .answer(request):
                 handedOut.append(request)
                 if let response = answer(request) { lifecycle.answered(response, at: time) }
-            case let .refused(refusal):
+            case let .refused(_, refusal):
                 refusals.append(refusal.status)
             case .write:
                 let taken = lifecycle.withPendingOutput { pending in
@@ -298,7 +298,7 @@ let request = "GET /a HTTP/1.1\r\nHost: h\r\n\r\n"
 
     @Test func aRefusedConnectionWritesItsRefusalThenLingers() {
         var driver = LifecycleDriver()
-        driver.lifecycle = ConnectionLifecycle(refusing: HTTPResponseWriter.problem(status: 503, detail: "full", retryAfterSeconds: 1),
+        driver.lifecycle = ConnectionLifecycle(refusing: RecordingDelegate().refusal(status: 503, detail: "full", retryAfterSeconds: 1),
                                                limits: HTTPLimits(), at: driver.time)
         driver.receive(request) // dropped: it is not served
         driver.run()

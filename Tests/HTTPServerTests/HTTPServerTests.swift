@@ -17,23 +17,23 @@ let echo: @Sendable (HTTPRequest) -> HTTPResponse = { request in
 /// A real server on an ephemeral loopback port, shut down when released.
 final class TestServer {
     let server: HTTPServer
+    let delegate = RecordingDelegate()
     var port: Int { server.port }
 
-    convenience init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", accessLog: Logger? = nil,
-                     observer: (any HTTPServerObserver)? = nil, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echo) throws {
-        try self.init(limits: limits, host: host, accessLog: accessLog, observer: observer, answering: { request, _ in handler(request) })
+    convenience init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1",
+                     handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echo) throws {
+        try self.init(limits: limits, host: host, answering: { request, _ in handler(request) })
     }
 
     /// With a handler that may answer later, through its responder.
-    init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", workerThreads: Int = 2, accessLog: Logger? = nil,
-         observer: (any HTTPServerObserver)? = nil, answering handler: @escaping HTTPHandler) throws {
+    init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", workerThreads: Int = 2,
+         answering handler: @escaping HTTPHandler) throws {
         var configuration = HTTPServerConfiguration()
         configuration.host = host
         configuration.port = 0
         configuration.limits = limits
         configuration.workerThreads = workerThreads
-        server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), accessLog: accessLog,
-                                observer: observer, handler: handler)
+        server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), delegate: delegate, handler: handler)
         try server.start()
     }
 
@@ -179,7 +179,7 @@ func get(_ target: String = "/", extra: String = "") -> String {
         let response = try #require(client.readResponse())
         #expect(response.status == status)
         #expect(response.header("Content-Type") == "application/problem+json")
-        #expect(response.header("X-Content-Type-Options") == "nosniff")
+        #expect(response.header("X-Refused-By") == "the delegate")
         #expect(response.header("Connection") == "close")
         let problem = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as! [String: Any]
         #expect(problem["status"] as? Int == status)
@@ -245,9 +245,9 @@ func get(_ target: String = "/", extra: String = "") -> String {
         let third = try server.client()
         let refused = try #require(third.readResponse())
         #expect(refused.status == 503 && refused.header("Connection") == "close")
-        #expect(refused.header("X-Content-Type-Options") == "nosniff")
+        #expect(refused.header("X-Refused-By") == "the delegate")
         #expect(third.isClosedByServer())
-        #expect(server.server.rejectedConnections == 1)
+        #expect(server.delegate.events.filter { $0 == "rejected" }.count == 1)
 
         first.send(get("/", extra: "Connection: close\r\n"))
         _ = first.readResponse()
@@ -385,70 +385,60 @@ func get(_ target: String = "/", extra: String = "") -> String {
         }
     }
 
-    @Test func eachRequestGetsAnAccessLogLine() throws {
-        let lines = LogCollector()
-        let server = try TestServer(accessLog: Logger(label: "access") { _ in lines })
-        let client = try server.client()
-        client.send(get("/logged"))
-        _ = client.readResponse()
-        client.send("BAD\r\n\r\n")
-        _ = client.readResponse()
-        let logged = lines.messages
-        #expect(logged.count == 2)
-        #expect(logged.first?.hasPrefix("127.0.0.1 \"GET /logged\" 200 ") == true)
-        #expect(logged.first?.hasSuffix("µs") == true)
-        #expect(logged.last?.hasPrefix("127.0.0.1 refused: 400 ") == true)
-    }
-
-    @Test func theObserverHearsOfEveryConnectionAndRefusal() throws {
-        let observer = RecordingObserver()
+    @Test func theDelegateWordsEveryRefusalAndHearsOfEveryResponseAndConnectionOnce() throws {
         var limits = HTTPLimits()
         limits.maxConnections = 1
-        let server = try TestServer(limits: limits, observer: observer)
+        let server = try TestServer(limits: limits)
         let client = try server.client()
         client.send(get("/observed?x"))
         #expect(client.readResponse()?.status == 200)
-        #expect(try server.client().readResponse()?.status == 503)
+        let turnedAway = try #require(try server.client().readResponse())
+        #expect(turnedAway.status == 503 && turnedAway.header("X-Refused-By") == "the delegate" && turnedAway.header("Retry-After") == "1")
         client.send("GET / HTTP/1.1\r\n\r\n") // no Host: the server refuses it
-        #expect(client.readResponse()?.status == 400)
+        let refused = try #require(client.readResponse())
+        #expect(refused.status == 400 && refused.header("X-Refused-By") == "the delegate")
         #expect(client.isClosedByServer())
-        let expected = ["opened", "rejected", "refused 400", "closed"]
+        let expected = ["opened", "sent 200 for GET /observed?x", "rejected", "sent 400 refused", "closed"]
         var events: [String] = []
         for _ in 0..<500 where events != expected {
             usleep(10_000)
-            events = observer.events
+            events = server.delegate.events
         }
         #expect(events == expected)
     }
 }
 
-/// Keeps what the server tells it, in order.
-final class RecordingObserver: HTTPServerObserver {
+/// Words refusals as problem+json saying who wrote them, and keeps what the server tells it, in order.
+final class RecordingDelegate: HTTPServerDelegate {
     private let recorded = Mutex<[String]>([])
 
     var events: [String] { recorded.withLock { $0 } }
 
+    func refusal(status: Int, detail: String, retryAfterSeconds: Int?) -> HTTPResponse {
+        var response = Self.problem(HTTPParseError(status: status, detail: detail))
+        if let retryAfterSeconds { response.headers.add("Retry-After", String(retryAfterSeconds)) }
+        return response
+    }
+
+    /// A refusal, as a ConnectionLifecycle takes its refusals.
+    static let problem: @Sendable (HTTPParseError) -> HTTPResponse = { failure in
+        var headers = HTTPHeaders()
+        headers.add("Content-Type", "application/problem+json")
+        headers.add("X-Refused-By", "the delegate")
+        let detail = failure.detail.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let body = #"{"type":"about:blank","status":\#(failure.status),"detail":"\#(detail)"}"#
+        return HTTPResponse(status: failure.status, headers: headers, body: Array(body.utf8))
+    }
+
+    func sent(_ response: HTTPResponse, for exchange: HTTPExchange, to client: String, after duration: Duration) {
+        let what = switch exchange {
+        case let .answered(request): "for \(request.method) \(request.target)"
+        case .refused: "refused"
+        }
+        recorded.withLock { $0.append("sent \(response.status) \(what)") }
+    }
+
     func connectionOpened() { recorded.withLock { $0.append("opened") } }
     func connectionClosed() { recorded.withLock { $0.append("closed") } }
     func connectionRejected() { recorded.withLock { $0.append("rejected") } }
-    func requestRefused(status: Int) { recorded.withLock { $0.append("refused \(status)") } }
-}
-
-/// A log handler that keeps the messages, for tests.
-final class LogCollector: LogHandler, @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [String] = []
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    var messages: [String] { lock.withLock { collected } }
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lock.withLock { collected.append(event.message.description) }
-    }
 }

@@ -28,10 +28,13 @@ func request(_ target: String, method: String = "GET", headers: [(name: String, 
 }
 
 extension PortInfoAPI {
-    /// The answer to `request`, waiting for it when the API answers later.
+    /// The answer to `request`, waiting for it when the API answers later, and told to the
+    /// server delegate as a server would tell it.
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         let sink = WaitingSink()
-        return handle(request, HTTPResponder(sink: sink, request: 1)) ?? sink.wait()
+        let response = handle(request, HTTPResponder(sink: sink, request: 1)) ?? sink.wait()
+        serverDelegate.sent(response, for: .answered(request), to: request.remoteAddress, after: .zero)
+        return response
     }
 
     func get(_ target: String, method: String = "GET", headers: [(name: String, value: String)] = []) -> HTTPResponse {

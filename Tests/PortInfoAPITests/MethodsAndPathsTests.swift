@@ -56,8 +56,8 @@ let everyRoute = ["/ports/600", "/services/ftp", "/search?q=ftp", "/registry", "
             #expect(response.status == 404)
             #expect(response.headers["Content-Type"] == "application/problem+json")
             #expect(response.problemType == "https://portinfo.invalid/problems/unknown-path")
-            #expect(response.detail == "there is nothing at \(target): the API serves /ports/{port}, /services/{name}, "
-                + "/search?q=TEXT, /registry, /registry/changes, /healthz, /openapi.yaml and /widget.js, and the lookup page at /")
+            #expect(response.detail == "there is nothing at \(target): the API serves /ports/{port}, /services/{name}, /search, "
+                + "/registry, /registry/changes, /healthz, /openapi.yaml, /metrics, /listeners, /free-ports and /widget.js, and the lookup page at /")
         }
     }
 

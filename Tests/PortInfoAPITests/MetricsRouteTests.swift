@@ -20,18 +20,21 @@ import TestSupport
         #expect(api.get("/metrics", method: "POST").status == 405)
     }
 
-    @Test func whatTheServerObservesShowsOnThePage() throws {
+    @Test func whatTheServerTellsItsDelegateShowsOnThePage() throws {
         let (api, _) = try trapsAPI()
-        let observer: any HTTPServerObserver = api.metrics
-        for _ in 0..<3 { observer.connectionOpened() }
-        observer.connectionClosed()
-        observer.connectionRejected()
-        api.metrics.requestAnswered(route: .port, method: "GET", status: 200, duration: .microseconds(30))
-        api.metrics.requestAnswered(route: .port, method: "GET", status: 200, duration: .microseconds(40))
-        api.metrics.requestAnswered(route: .port, method: "HEAD", status: 400, duration: .microseconds(20))
-        api.metrics.requestAnswered(route: nil, method: "GET", status: 404, duration: .milliseconds(3))
-        observer.requestRefused(status: 431)
-        let page = try PrometheusText(api.get("/metrics").text)
+        let delegate = api.serverDelegate
+        for _ in 0..<3 { delegate.connectionOpened() }
+        delegate.connectionClosed()
+        delegate.connectionRejected()
+        func sent(_ method: String, _ target: String, _ status: Int, after duration: Duration) {
+            delegate.sent(HTTPResponse(status: status), for: .answered(request(target, method: method)), to: "192.0.2.1", after: duration)
+        }
+        sent("GET", "/ports/600", 200, after: .microseconds(30))
+        sent("GET", "/ports/22", 200, after: .microseconds(40))
+        sent("HEAD", "/ports/x", 400, after: .microseconds(20))
+        sent("GET", "/nope", 404, after: .milliseconds(3))
+        delegate.sent(HTTPResponse(status: 431), for: .refused(status: 431, detail: "too many"), to: "192.0.2.1", after: .zero)
+        let page = try PrometheusText(api.handle(request("/metrics"), HTTPResponder(sink: WaitingSink(), request: 1))!.text)
 
         #expect(page.value("portinfo_http_open_connections") == 2)
         #expect(page.value("portinfo_http_rejected_connections_total") == 1)
@@ -52,7 +55,7 @@ import TestSupport
 
     @Test func everyMetricHasHelpAndAType() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
-        api.metrics.requestAnswered(route: .health, method: "GET", status: 200, duration: .microseconds(5))
+        api.metrics.requestAnswered(route: RouteTable.route(for: "/healthz")?.route, method: "GET", status: 200, duration: .microseconds(5))
         api.metrics.listenerScanned(in: .milliseconds(3))
         api.metrics.listenerLinesSkipped(2)
         let page = try PrometheusText(api.get("/metrics").text)
@@ -94,7 +97,7 @@ import TestSupport
         registry.makeCounter(descriptor: MetricNameDescriptor(metricName: "elsewhere", unitName: "total", helpText: "Elsewhere.")).increment()
         let shared = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, metricsRegistry: registry))
         let separate = try PortInfoAPI(configuration: APIConfiguration(databasePath: database))
-        shared.metrics.connectionRejected()
+        shared.serverDelegate.connectionRejected()
         let sharedPage = try PrometheusText(shared.get("/metrics").text)
         #expect(sharedPage.value("elsewhere_total") == 1)
         #expect(sharedPage.value("portinfo_http_rejected_connections_total") == 1)

@@ -16,11 +16,23 @@ import TestSupport
         let paths = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
             .filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }
             .map { String($0.dropFirst(2).dropLast()) }
-        #expect(paths == ["/ports/{port}", "/services/{name}", "/search", "/registry", "/registry/changes", "/healthz", "/openapi.yaml",
-                          "/metrics", "/listeners", "/free-ports", "/", "/widget.js"])
-        let routes = paths.map { Route(path: $0.replacingOccurrences(of: "{port}", with: "1")
-            .replacingOccurrences(of: "{name}", with: "n")[...]) }
-        #expect(routes == [.port("1"), .service("n"), .search, .registry, .registryChanges, .health, .openAPISpec, .metrics, .listeners, .freePorts, .lookupPage, .widget])
+        #expect(paths == RouteTable.routes.map(\.path))
+    }
+
+    /// Each path's operations are its route's methods and OPTIONS, as `Allow` says.
+    @Test func theSpecGivesEachRouteTheMethodsTheTableDoes() throws {
+        var operations: [String: [String]] = [:]
+        var path = ""
+        for line in try String(contentsOf: file, encoding: .utf8).split(separator: "\n") {
+            if line.hasPrefix("  /") && line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
+            if !path.isEmpty, line.hasPrefix("    "), !line.hasPrefix("     "), line.hasSuffix(":") {
+                operations[path, default: []].append(line.trimmingCharacters(in: .whitespaces).dropLast().uppercased())
+            }
+            if line.hasPrefix("components:") { break }
+        }
+        for route in RouteTable.routes {
+            #expect(operations[route.path]?.joined(separator: ", ") == route.allowedMethods, "\(route.path)")
+        }
     }
 
     @Test func theSpecListsEveryProblemTypeAndNoOther() throws {

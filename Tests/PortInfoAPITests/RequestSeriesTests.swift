@@ -7,7 +7,7 @@ import TestSupport
 @Suite struct RequestSeriesTests {
     /// The label the finishing stage gives a GET of `target`.
     func label(_ target: String) -> String {
-        RequestSeries(route: Route(path: request(target).path)?.template, method: "GET", status: 200).routeLabel
+        RequestSeries(route: RouteTable.route(for: request(target).path)?.route, method: "GET", status: 200).routeLabel
     }
 
     @Test(arguments: [
@@ -26,7 +26,7 @@ import TestSupport
             .split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) }
         let concrete = paths.map { $0.replacingOccurrences(of: "{port}", with: "1").replacingOccurrences(of: "{name}", with: "n") }
         #expect(concrete.map(label) == paths)
-        #expect(Route.Template.allCases.map(\.rawValue) == paths)
+        #expect(RouteTable.routes.map(\.path) == paths)
     }
 
     @Test func methodsTheAPIDoesNotServeAreOther() {
