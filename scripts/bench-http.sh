@@ -13,10 +13,15 @@
 # rather than taking turns with its clients, whose share of the processors would set the tail.
 # nginx runs one worker; portinfo sizes its I/O threads by the processors it may use (one).
 # BENCH_PIN=0 lets servers and load generators share every processor instead.
-#   scripts/bench-http.sh        (CSV: $PORTINFO_IANA_CSV, else the repository's iana/; installs wrk and nginx if missing)
+# With a baseline binary (one built from an earlier revision, say), the wrk runs are made on it
+# too, in the same run, each right after this build's, with the ratios this/baseline: a change
+# that should not move the speed shows ratios near 1.0 (within the runs' noise).
+#   scripts/bench-http.sh [--baseline BINARY]   (CSV: $PORTINFO_IANA_CSV, else the repository's
+#                                                iana/; installs wrk and nginx if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
+baseline_option bench-http "$@"
 csv=${PORTINFO_IANA_CSV:-$(echo iana/service-names-port-numbers-*.csv)}
 [ -f "$csv" ] || { echo "bench-http: no IANA CSV at $csv (set PORTINFO_IANA_CSV)" >&2; exit 2; }
 if ! command -v wrk >/dev/null || ! command -v nginx >/dev/null; then
@@ -37,13 +42,15 @@ on_client=(taskset --cpu-list "$client_cpus")
 echo "servers on processors $server_cpus, load generators on $client_cpus ($client_threads threads)"
 portinfo_port=18080
 nginx_port=18081
+baseline_port=18082
 
 binary=$(scripts/release-binary.sh)
 work=$(mktemp -d)
-server_pid="" nginx_pid=""
+server_pid="" nginx_pid="" baseline_pid=""
 cleanup() {
     [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
     [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null || true
+    [ -n "$baseline_pid" ] && kill "$baseline_pid" 2>/dev/null || true
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -81,6 +88,15 @@ start_median=$(median "${starts[@]}")
 server_pid=$!
 for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$portinfo_port/healthz" && break; sleep 0.05; done
 echo "portinfo: $(grep -o 'with [0-9]* I/O threads*' "$work/portinfo.log")"
+if [ -n "$baseline" ]; then
+    "$baseline" seed --csv "$csv" --db "$work/baseline.db" >/dev/null
+    "${on_server[@]}" "$baseline" serve --db "$work/baseline.db" --host 127.0.0.1 --port "$baseline_port" --access-log off \
+        --max-connections-per-client 4096 >"$work/baseline.log" 2>&1 &
+    baseline_pid=$!
+    for _ in $(seq 100); do curl -fs -o /dev/null "http://127.0.0.1:$baseline_port/healthz" && break; sleep 0.05; done
+    curl -fs -o /dev/null "http://127.0.0.1:$baseline_port/ports/600" || { echo "bench-http: the baseline does not serve" >&2; exit 1; }
+    echo "baseline: $baseline"
+fi
 
 # nginx, one worker, serving the same body as a file, with headers like portinfo's.
 mkdir -p "$work/nginx/ports"
@@ -136,9 +152,19 @@ for c in 50 1000; do
     printf '%-38s %10s %9s %9s\n' "portinfo /ports/600, $c conns" "$prps" "$pp50" "$pp99"
     awk -v p="$prps" -v n="$nrps" -v pp="$pp99" -v np="$np99" -v c="$c" 'BEGIN {
         printf "  %d connections: throughput %.2fx nginx (target >= 1.0), p99 %.2fx nginx'\''s (target <= 1.2)\n", c, p / n, pp / np }'
+    if [ -n "$baseline" ]; then
+        read -r brps bp50 bp99 < <(measure "http://127.0.0.1:$baseline_port/ports/600" "$c")
+        printf '%-38s %10s %9s %9s\n' "baseline /ports/600, $c conns" "$brps" "$bp50" "$bp99"
+        awk -v p="$prps" -v b="$brps" -v pp="$pp99" -v bp="$bp99" -v c="$c" 'BEGIN {
+            printf "  %d connections: this build %.2fx the baseline'\''s throughput, p99 %.2fx its p99\n", c, p / b, pp / bp }'
+    fi
 done
 read -r search_rps _ _ < <(measure "http://127.0.0.1:$portinfo_port/search?q=sql" 50)
 printf '%-38s %10s\n' "portinfo /search?q=sql, 50 conns" "$search_rps"
+if [ -n "$baseline" ]; then
+    read -r baseline_search_rps _ _ < <(measure "http://127.0.0.1:$baseline_port/search?q=sql" 50)
+    awk -v p="$search_rps" -v b="$baseline_search_rps" 'BEGIN { printf "%-38s %10d  (this build %.2fx)\n", "baseline /search?q=sql, 50 conns", b, p / b }'
+fi
 rss_after_load=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status")
 
 # Open loop at a fixed moderate rate: latency from when each request was due.
