@@ -1,5 +1,5 @@
 /// One listening socket of the host, as `ss -tuln` shows it, with its owner where visible
-/// (DESIGN.md's Listener without `service`, which the API layer joins from the registry).
+/// (the design's Listener, ../shared/DESIGN.md, without `service`, which the API layer joins from the registry).
 public struct Listener: Hashable, Sendable {
     public enum Transport: String, CaseIterable, Sendable {
         case tcp, udp

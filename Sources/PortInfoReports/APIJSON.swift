@@ -238,7 +238,7 @@ extension JSONWriter {
         array(records) { $0.record($1) }
     }
 
-    /// DESIGN.md's Listener: the socket, its owner where visible, and the IANA service for its port.
+    /// The design's Listener (../shared/DESIGN.md): the socket, its owner where visible, and the IANA service for its port.
     mutating func listeners(_ listeners: [LocalHostReport.ServicedListener]) {
         array(listeners) { json, serviced in
             let listener = serviced.listener

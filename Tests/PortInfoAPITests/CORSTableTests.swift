@@ -73,7 +73,7 @@ import TestSupport
 
     static let problemKeys: Set<String> = ["type", "title", "status", "detail"]
 
-    /// What the answer must be, written from the rules as the README states them, case by case.
+    /// What the answer must be, written from the rules as docs/local-host.md states them, case by case.
     static func oracle(_ c: Case) -> Expectation {
         let reporting = c.reporting == .on
         let tokenSet = c.token != .none

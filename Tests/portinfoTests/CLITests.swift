@@ -73,7 +73,7 @@ func seededFolder() throws -> TemporaryDirectory {
         #expect(result.status == 1)
         let path = folder.path("none.db")
         #expect(result.error == "portinfo: no registry database at \(path): `portinfo seed --db \(path)` seeds the snapshot built into portinfo, "
-            + "`portinfo seed --csv FILE --db \(path)` IANA's latest (README: Taking IANA's latest)\n")
+            + "`portinfo seed --csv FILE --db \(path)` IANA's latest (docs/operations.md: Taking IANA's latest)\n")
         #expect(folder.fileNames().isEmpty)
     }
 

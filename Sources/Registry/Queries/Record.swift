@@ -1,4 +1,4 @@
-/// One registry record as portinfo presents it (DESIGN.md's Record): IANA's text with empty
+/// One registry record as portinfo presents it (the Record of the design, ../shared/DESIGN.md): IANA's text with empty
 /// fields as nil, brackets taken off references, and the status read from the description. A
 /// record is IANA's, or a site's own assignment (`--site-ports`), kept apart and labelled.
 public struct Record: Equatable, Sendable {

@@ -22,7 +22,7 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .missingDatabase(path):
             "no registry database at \(path): `portinfo seed --db \(path)` seeds the snapshot built into portinfo, "
-                + "`portinfo seed --csv FILE --db \(path)` IANA's latest (README: Taking IANA's latest)"
+                + "`portinfo seed --csv FILE --db \(path)` IANA's latest (docs/operations.md: Taking IANA's latest)"
         case let .unreadableDatabase(error):
             "the registry database \(error)"
         case let .databaseBusy(path):

@@ -6,7 +6,7 @@ public struct Migration: Sendable, Equatable {
 
     /// The migrations this binary carries, in the order they apply.
     public static let all: [Migration] = embeddedMigrationFiles.map { file in
-        // The EmbedMigrations plugin fails the build unless names run 0001_, 0002_, … without a gap.
+        // FileEmbedder (the EmbedFiles plugin's `numbered` check) fails the build unless names run 0001_, 0002_, … without a gap.
         Migration(version: Int(file.name.prefix(4))!, fileName: file.name, sql: file.text)
     }
 
