@@ -6,7 +6,8 @@ import Synchronization
 /// each is lent to one caller at a time. The API opens one for each query thread, so that none
 /// waits for a store; a caller that finds them all busy would.
 final class RegistryStorePool: Sendable {
-    /// A store in the pool. Sendable because the pool hands it to one caller at a time.
+    /// A store in the pool. (Unchecked Sendable: a RegistryStore is not, but `withStore` lends
+    /// each to one caller at a time, taken from and returned to `idle` under its lock.)
     private final class LentStore: @unchecked Sendable {
         let store: RegistryStore
         init(_ store: RegistryStore) { self.store = store }

@@ -6,6 +6,9 @@ import Synchronization
 /// for stores to open read-only. A server serves images, not files: whatever later happens to the
 /// file one came from (replaced, overwritten in place, truncated, deleted), the registry it
 /// holds answers as it was, whole. IANA's registry takes about 2.5 MB.
+/// (Unchecked Sendable: `owner`, its one connection, is used by one thread at a time: the one
+/// building the image, then the one loading the next registry from it; stores read the image
+/// through connections of their own.)
 public final class RegistryImage: @unchecked Sendable {
     /// Unique within the process; the memdb lives while `owner` is open.
     let name: String
