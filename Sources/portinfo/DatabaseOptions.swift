@@ -9,27 +9,17 @@ import PortInfoReports
 /// (`$XDG_DATA_HOME/portinfo`, `~/.local/share/portinfo` by default): a database any command
 /// finds from any directory, and that each test can point elsewhere.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .customLong("db"), help: ArgumentHelp(
-        "The registry database (default: $PORTINFO_DB, else $XDG_DATA_HOME/portinfo/registry.db, XDG_DATA_HOME being ~/.local/share unless set).",
-        valueName: "path"))
-    var explicitPath: String?
+    @Option(.db) var explicitPath: String?
 
-    var path: String {
-        if let explicitPath { return explicitPath }
-        let environment = ProcessInfo.processInfo.environment
-        if let fromEnvironment = environment["PORTINFO_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
-        return Self.dataFolder(environment) + "/registry.db"
+    var path: String { path(in: ProcessInfo.processInfo.environment) }
+
+    func path(in environment: [String: String]) -> String {
+        SettingReader(environment: environment).text(.db, explicitPath)
     }
 
     /// Whether the path is the default one, which commands may create; one that was asked for
     /// by name must exist.
-    var isDefault: Bool { explicitPath == nil && (ProcessInfo.processInfo.environment["PORTINFO_DB"] ?? "").isEmpty }
-
-    /// portinfo's folder in the XDG base directory for user data.
-    private static func dataFolder(_ environment: [String: String]) -> String {
-        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/portinfo" }
-        return (environment["HOME"].flatMap(\.nonEmpty) ?? "/") + "/.local/share/portinfo"
-    }
+    var isDefault: Bool { !SettingReader(environment: ProcessInfo.processInfo.environment).isGiven(.db, explicitPath) }
 
     /// The registry to answer from. At the default path, when there is no database yet, the
     /// snapshot built into the binary is seeded there first (said on standard error), or held
@@ -65,6 +55,19 @@ struct DatabaseOptions: ParsableArguments {
     private func note(_ line: String) {
         let text = "portinfo: \(line)\n"
         text.withCString { _ = write(STDERR_FILENO, $0, strlen($0)) }
+    }
+}
+
+extension Setting<String> {
+    static var db: Self {
+        .init("db", "The registry database.", valueName: "path", default: { dataFolder($0) + "/registry.db" },
+              described: "portinfo/registry.db in $XDG_DATA_HOME, else in ~/.local/share")
+    }
+
+    /// portinfo's folder in the XDG base directory for user data.
+    private static func dataFolder(_ environment: [String: String]) -> String {
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/portinfo" }
+        return (environment["HOME"].flatMap(\.nonEmpty) ?? "/") + "/.local/share/portinfo"
     }
 }
 

@@ -14,7 +14,7 @@ struct FreePorts: ParsableCommand {
     @Option(help: "system (0-1023), user (1024-49151) or dynamic (49152-65535).")
     var range: PortRange = .user
 
-    @Option(help: "Only free for tcp or udp (default: for both).")
+    @Option(help: "Only ports free for this transport (default: free for both).")
     var transport: Listener.Transport?
 
     @Option(help: "The lowest port to consider (default: the range's first; below the range, its first).")

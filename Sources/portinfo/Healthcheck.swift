@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import Glibc
 
 /// For a container's HEALTHCHECK, where there is no curl: asks the running server's /healthz.
@@ -6,14 +7,13 @@ struct Healthcheck: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Exit 0 when the server on this host answers GET /healthz with 200, else 1 (for container health checks).")
 
-    @Option(help: "The server's port. (env PORTINFO_PORT, default 8080)")
-    var port: Int?
+    @Option(.port) var port: Int?
 
     @Option(help: "Seconds to wait for the answer.")
     var timeout = 3.0
 
     func run() throws {
-        let port = try EnvironmentDefault.resolve(port, "PORTINFO_PORT", default: 8080)
+        let port = try SettingReader(environment: ProcessInfo.processInfo.environment)(.port, port)
         let status = try Self.healthStatus(port: port, timeout: timeout)
         guard status == 200 else {
             throw Unhealthy(description: "GET http://127.0.0.1:\(port)/healthz answered \(status.map(String.init) ?? "nothing")")

@@ -7,7 +7,7 @@ struct Listeners: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "What listens on this host (like ss -tulpn), with the IANA service registered for each port.")
 
-    @Option(help: "Only tcp or udp sockets.")
+    @Option(help: "Only sockets of this transport.")
     var transport: Listener.Transport?
 
     @Option(help: "Only sockets on this port.")

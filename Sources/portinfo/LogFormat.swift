@@ -9,6 +9,14 @@ import Glibc
 enum LogFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json
 
+    /// What each is for, as the help lists them.
+    var defaultValueDescription: String {
+        switch self {
+        case .text: "for people"
+        case .json: "one object a line, for log pipelines"
+        }
+    }
+
     func handler(label: String, level: Logger.Level) -> any LogHandler {
         LineLogHandler(label: label, format: self, logLevel: level)
     }

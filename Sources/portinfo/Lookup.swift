@@ -8,7 +8,7 @@ struct Lookup: ParsableCommand {
     @Argument(help: "A port number, 0 to 65535.")
     var port: String
 
-    @Option(help: "Only records for this transport (and those that name none): tcp, udp, sctp or dccp.")
+    @Option(help: "Only records for this transport, and those that name none.")
     var transport: Record.Transport?
 
     @OptionGroup var database: DatabaseOptions

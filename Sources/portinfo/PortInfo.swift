@@ -8,11 +8,15 @@ struct PortInfo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portinfo",
         abstract: "Answers \"what is port N?\" from the IANA Service Name and Transport Protocol Port Number Registry.",
+        // Paragraphs are single lines, for ArgumentParser to wrap; a URL longer than a line ends
+        // its paragraph, or the words after it would be wrapped with it.
         discussion: """
-            The registry is an SQLite database that `portinfo seed` builds from IANA's CSV, published at
-            \(IANARegistry.csvURL)
-            The binary carries the \(BuiltInSnapshot.sourceName): with no database yet, it answers from that.
+            The registry is an SQLite database that `portinfo seed` builds from IANA's CSV. With no database yet, \
+            portinfo answers from the \(BuiltInSnapshot.sourceName).
+
             \(IANARegistry.attribution)
+
+            IANA publishes the latest CSV at \(IANARegistry.csvURL)
             """,
         version: "\(version), with the IANA registry snapshot \(BuiltInSnapshot.date) (\(IANARegistry.pageURL), public domain, CC0 1.0)",
         subcommands: [Serve.self, Seed.self, Lookup.self, Service.self, Search.self, Listeners.self, FreePorts.self, Healthcheck.self]

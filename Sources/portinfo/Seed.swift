@@ -15,7 +15,10 @@ struct Seed: ParsableCommand {
             records were added, removed and changed; then a line for each site record that claims a \
             port IANA assigns to another service.
 
-            To take the latest registry: curl -fsSL -o FILE URL && portinfo seed --csv FILE --source URL
+            To take the latest registry:
+
+              curl -fsSL -o FILE URL && portinfo seed --csv FILE --source URL
+
             where URL is \(IANARegistry.csvURL)
             """
     )
