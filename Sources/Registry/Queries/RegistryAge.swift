@@ -1,5 +1,4 @@
 import Basics
-import Registry
 import Glibc
 
 /// How old the registry's data is: the time since its newest IANA date (the latest Registration
