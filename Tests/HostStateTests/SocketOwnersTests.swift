@@ -89,7 +89,7 @@ struct SocketOwnersTests {
         let own = try #require(LoopbackSocket(.udp, .ipv4), "cannot bind 127.0.0.1")
         let layout = [(Self.pastTheHoles, own.descriptor)] + (3..<Self.probedDescriptors).map { ($0, shared.descriptor) }
         let holder = try #require(ChildProcess(["/bin/sleep", "60"], descriptors: layout))
-        #expect(eventually {
+        #expect(waitUntil {
             var status = stat()
             return stat("/proc/\(holder.pid)/fd/\(Self.pastTheHoles)", &status) == 0
         })

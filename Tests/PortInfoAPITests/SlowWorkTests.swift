@@ -74,8 +74,7 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
         let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryThreads: 1, queryQueueLength: 1))
         // The database check the API starts with takes the thread or the queue's one place for a
         // moment: once a query is answered after it, the thread is free (first in, first out).
-        let deadline = ContinuousClock.now + .seconds(10)
-        while api.get("/services/ftp").status != 200 && ContinuousClock.now < deadline { usleep(1_000) }
+        try #require(waitUntil { api.get("/services/ftp").status == 200 })
         let before = try PrometheusText(api.get("/metrics").text)
         let held = RecordingSink(holding: true)
         #expect(api.handle(request("/services/ftp"), HTTPResponder(sink: held, request: 1)) == nil)

@@ -83,12 +83,9 @@ import TestSupport
         // Closed about a second after it stopped reading: watched from another connection, without
         // reading this one, for up to a minute on a machine that is very busy.
         let observer = try server.client()
-        var open = 2.0
-        for _ in 0..<600 where open > 1 {
-            usleep(100_000)
-            observer.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
-            open = (try? PrometheusText(observer.readResponse()?.body ?? "").value("portinfo_http_open_connections")) ?? 2
-        }
+        #expect(waitUntil(timeout: .seconds(60), poll: .milliseconds(100)) {
+            observer.metrics()?.value("portinfo_http_open_connections") == 1
+        })
         let (bytes, end) = client.drain()
         #expect(end != .open)
         let answer = try #require(try server.request("/openapi.yaml"))
@@ -111,14 +108,11 @@ import TestSupport
         #expect(logged < 100, "\(logged) lines")
 
         held.removeAll()
-        var recovered = false
-        for _ in 0..<20 where !recovered {
+        #expect(try waitUntil(poll: .milliseconds(250)) {
             let client = try RawClient(port: server.port, timeout: 1)
             client.send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-            recovered = client.readResponse()?.status == 200
-            if !recovered { usleep(250_000) }
-        }
-        #expect(recovered, "no 200 within 5 s of the release")
+            return client.readResponse()?.status == 200
+        }, "not serving again after the release")
     }
 
     /// Clients that send their header section a byte at a time are answered 408 and their

@@ -145,12 +145,11 @@ extension ParsedResponse {
         #expect(truncate(database, 0) == 0)
         // The server notices within a second or two, and keeps serving the registry it holds.
         var health = try ask(server, "/healthz", [("Host", "localhost")])
-        let deadline = Date().addingTimeInterval(10)
-        while !health.body.contains("degraded") && Date() < deadline {
-            usleep(100_000)
+        #expect(try waitUntil {
             health = try ask(server, "/healthz", [("Host", "localhost")])
-        }
-        #expect(health.status == 200 && health.body.contains("degraded"))
+            return health.body.contains("degraded")
+        })
+        #expect(health.status == 200)
         #expect(!health.body.contains(folder.url.path) && !health.body.contains("registry.db"))
         let missing = try ask(server, "/services/no-such-service", [("Host", "localhost")])
         #expect(missing.status == 404 && !missing.body.contains(folder.url.path))

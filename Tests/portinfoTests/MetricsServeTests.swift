@@ -61,12 +61,7 @@ import TestSupport
         #expect(atTheLimit.value("portinfo_http_open_connections") == 2)
 
         second = nil // closes it
-        var open: Double?
-        for _ in 0..<250 where open != 1 {
-            usleep(20_000)
-            open = try scrape(first).value("portinfo_http_open_connections")
-        }
-        #expect(open == 1)
+        #expect(try waitUntil { try scrape(first).value("portinfo_http_open_connections") == 1 })
     }
 
     /// GET /metrics on `client`'s kept-alive connection, parsed.

@@ -27,8 +27,10 @@ import TestSupport
         private var seen: [[Observation]]
         private var running = true
         private let done = DispatchGroup()
+        private let targets: [String]
 
         init(port: Int, clients: Int, targets: [String]) {
+            self.targets = targets
             seen = Array(repeating: [], count: clients)
             for index in 0..<clients {
                 done.enter()
@@ -50,6 +52,11 @@ import TestSupport
             }
         }
 
+        /// Whether every client has had, for every target, an answer that `accept` takes.
+        func everyClientSawEveryTarget(_ accept: (Observation) -> Bool) -> Bool {
+            lock.withLock { seen.allSatisfy { Set($0.filter(accept).map(\.target)).count == targets.count } }
+        }
+
         func stop() -> [[Observation]] {
             lock.withLock { running = false }
             done.wait()
@@ -63,13 +70,12 @@ import TestSupport
         let edited = folder.write("edited.csv", Self.editedCSV)
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
         let load = Load(port: server.port, clients: 4, targets: ["/ports/600", "/registry", "/services/ipcserver", "/ports/7000"])
-        usleep(300_000)
+        #expect(waitUntil { load.everyClientSawEveryTarget { _ in true } })
         let reseed = try run(["seed", "--csv", edited, "--db", database])
         let seeded = Date()
         #expect(reseed.status == 0 && reseed.output.contains("1 added, 0 removed, 2 changed"), "\(reseed.output)")
-        // Until every client has seen the new registry, and a little longer.
-        #expect(waitFor(server, "/ports/600") { $0.body.contains("renamed") })
-        usleep(500_000)
+        let isNew = { (body: String) in ["renamed", "newsvc", "edited.csv"].contains { body.contains($0) } }
+        #expect(waitUntil { load.everyClientSawEveryTarget { isNew($0.body) } })
         let seen = load.stop()
 
         let all = seen.flatMap { $0 }
@@ -81,7 +87,6 @@ import TestSupport
         #expect(bodies.values.allSatisfy { $0.count == 1 }, "\(bodies.filter { $0.value.count > 1 }.keys)")
         #expect(bodies.count == 8, "4 targets, 2 registries: \(bodies.keys.sorted())")
         // Each client, once it has seen the new registry, never sees the old one again.
-        let isNew = { (body: String) in ["renamed", "newsvc", "edited.csv"].contains { body.contains($0) } }
         for client in seen {
             let new = try #require(client.firstIndex { isNew($0.body) }, "every client saw the new registry")
             #expect(client[new...].allSatisfy { isNew($0.body) })
@@ -145,21 +150,14 @@ import TestSupport
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
         kill(server.process.processIdentifier, SIGHUP)
-        usleep(300_000)
+        #expect(waitUntil { server.loggedSinceStart.contains("SIGHUP: checking the registry database") })
         #expect(try server.request("/healthz")?.status == 200)
-        let (status, log) = server.stop()
-        #expect(status == 0)
-        #expect(log.contains("SIGHUP: checking the registry database"))
+        #expect(server.stop().status == 0)
     }
 }
 
-/// Asks `target` until `accept` takes the answer (up to 20 s: the server looks every second);
+/// Asks `target` until `accept` takes the answer (the server looks at its files every second);
 /// whether it did.
 func waitFor(_ server: ServerProcess, _ target: String, _ accept: (ParsedResponse) -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline {
-        if let response = try? server.request(target), accept(response) { return true }
-        usleep(50_000)
-    }
-    return false
+    waitUntil(poll: .milliseconds(50)) { (try? server.request(target)).flatMap { $0 }.map(accept) ?? false }
 }
