@@ -77,7 +77,7 @@ final class DescriptorPipe {
 }
 
 /// Owners found in the host's /proc, through a reading as a scan makes it.
-@Suite(.enabled(if: hostHasProcNet, "needs Linux's /proc"))
+@Suite(.needsProcNet)
 struct SocketOwnersTests {
     static let probedDescriptors: Int32 = 300
     static let pastTheHoles: Int32 = 700
@@ -113,7 +113,7 @@ struct SocketOwnersTests {
 
     static let noSuchInode = UInt64(UInt32.max) + 1
 
-    @Test(.enabled(if: access("/bin/bash", X_OK) == 0, "needs bash"))
+    @Test(.needsTools("/bin/bash", from: "bash"))
     func aSocketOpenedAsAnotherDescriptorClosedIsFound() throws {
         // bash swaps its /dev/null at 4 for a new TCP connection (/dev/tcp): as many descriptors
         // as before, so what was remembered of it no longer holds.

@@ -12,14 +12,14 @@ import TestSupport
     static let rebindable = ["attacker.example", "localhost.attacker.example", "127.0.0.1.nip.io", "portinfo.internal.evil",
                              "internal", "1.2.3", "0x7f.0.0.1", "2130706433", ""]
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"), arguments: safe)
+    @Test(.needsProcNet, arguments: safe)
     func anIPLiteralLocalhostOrAListedNameSeesHostState(host: String) throws {
         let (api, _) = try localAPI(LocalReporting(allowedHostNames: ["portinfo.internal"], scanMaxAge: .seconds(60)))
         #expect(api.handle(localRequest("/listeners", headers: [("Host", host)])).status == 200)
         #expect(api.handle(localRequest("/ports/600", headers: [("Host", host)])).object?["listeners"] != nil)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"), arguments: rebindable)
+    @Test(.needsProcNet, arguments: rebindable)
     func anyOtherNameIsRefusedAndGetsTheRegistryAnswer(host: String) throws {
         let (api, _) = try localAPI(LocalReporting(allowedHostNames: ["portinfo.internal"], scanMaxAge: .seconds(60)))
         let refused = api.handle(localRequest("/free-ports", headers: [("Host", host)]))

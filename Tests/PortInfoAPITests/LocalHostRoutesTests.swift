@@ -39,7 +39,7 @@ let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .
         #expect(port.status == 200 && port.object?["listeners"] == nil)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func listenersShowRealSocketsWithThisProcessUntilTheyClose() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         let tcp = try #require(LoopbackSocket(.tcp, .ipv4))
@@ -105,7 +105,7 @@ let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .
         #expect(api.handle(localRequest("/listeners", from: "192.0.2.7")).status == 401)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func freePortsAreUnassignedAndNotListenedOn() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         let first = try #require(api.handle(localRequest("/free-ports?count=5&range=dynamic&transport=tcp")).object)

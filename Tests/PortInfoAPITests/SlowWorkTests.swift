@@ -39,7 +39,7 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
 }
 
 @Suite struct SlowWorkTests {
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func onlyWhatIsInMemoryIsAnsweredOnTheCallersThread() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         let sink = RecordingSink()

@@ -94,7 +94,7 @@ import TestSupport
 
     /// Out of descriptors, with connections waiting, the server once spun at 100% CPU and logged
     /// 240,000 lines in 5 s. It must idle, log a little, and serve again once they are gone.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit (util-linux)"))
+    @Test(.needsTools("/usr/bin/prlimit", from: "util-linux"))
     func outOfDescriptorsTheServerIdlesAndRecovers() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db")], descriptorLimit: 64)

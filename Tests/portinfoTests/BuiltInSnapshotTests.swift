@@ -61,8 +61,7 @@ import TestSupport
 
     /// The binary alone, run in a new network namespace (no interface but its own loopback) from
     /// an empty directory with an empty home: it serves the registry and answers a lookup.
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
-                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs root, unshare and curl"))
+    @Test(.needsRoot, .needsTools("/usr/bin/unshare", "/usr/bin/curl", from: "util-linux, curl"))
     func theBinaryAloneServesFromAnEmptyDirectoryWithNoNetwork() throws {
         let empty = TemporaryDirectory()
         let binary = empty.path("portinfo")

@@ -91,7 +91,7 @@ extension ParsedResponse {
     }
 
     /// The rules of the CORS table, through a real server: a few of its cells.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func hostStateReachesOnlyTheOriginsAllowedThroughARealServer() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--local-cors-origins", "https://ops.example",
@@ -122,7 +122,7 @@ extension ParsedResponse {
         #expect(preflight.header("Access-Control-Allow-Headers") == "If-None-Match, Content-Type, Authorization")
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func withoutATokenARebindingNameIsRefusedThroughARealServer() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--local-hosts", "portinfo.internal",

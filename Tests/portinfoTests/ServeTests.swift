@@ -121,7 +121,7 @@ import TestSupport
 }
 
 @Suite struct LocalHostServeTests {
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func theServerReportsItsOwnSocketToThoseWithTheToken() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local"],
@@ -153,7 +153,7 @@ import TestSupport
         #expect(flag.error == "portinfo: PORTINFO_REPORT_LOCAL='maybe' must be 1 or 0\n")
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func theListenersCommandShowsThisProcessesSocket() throws {
         let folder = try seededFolder()
         let socket = try #require(LoopbackSocket(.tcp, .ipv4))

@@ -111,7 +111,7 @@ import TestSupport
         #expect(log.contains("not switching registries: \(site) line 1: the required column 'Transport Protocol' is missing"), "\(log)")
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func freePortsNeverOffersAPortTheSiteAssigns() throws {
         let folder = try seededFolder()
         let site = folder.write("site.csv", Self.siteCSV)
