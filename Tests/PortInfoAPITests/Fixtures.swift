@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import PortInfoAPI
 import Registry
+import Synchronization
 import TestSupport
 
 /// Seeds `csv` into a new database `name` in `folder` and returns its path.
@@ -43,18 +44,18 @@ extension PortInfoAPI {
 }
 
 /// Takes one delayed answer and hands it to whoever waits for it.
-final class WaitingSink: HTTPResponseSink, @unchecked Sendable {
+final class WaitingSink: HTTPResponseSink {
     private let delivered = DispatchSemaphore(value: 0)
-    private var response: HTTPResponse?
+    private let response = Mutex<HTTPResponse?>(nil)
 
     func deliver(_ response: HTTPResponse, forRequest request: UInt64) {
-        self.response = response
+        self.response.withLock { $0 = response }
         delivered.signal()
     }
 
     func wait() -> HTTPResponse {
         delivered.wait()
-        return response!
+        return response.withLock { $0! }
     }
 }
 

@@ -8,12 +8,11 @@ import TestSupport
 
 /// A sink that records on which thread an answer came, and can hold that thread until released
 /// (a query that takes long, as far as the query thread is concerned).
-final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
+final class RecordingSink: HTTPResponseSink {
     private let delivered = DispatchSemaphore(value: 0)
     private let release: DispatchSemaphore?
-    private let lock = NSLock()
-    private var responses: [HTTPResponse] = []
-    private var threads: [String] = []
+    /// Each delivery: the response and the name of the thread it came on, in order.
+    private let deliveries = Mutex<[(response: HTTPResponse, thread: String)]>([])
 
     /// `holding`: each delivery waits for a `release()`.
     init(holding: Bool = false) {
@@ -21,10 +20,8 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
     }
 
     func deliver(_ response: HTTPResponse, forRequest request: UInt64) {
-        lock.withLock {
-            responses.append(response)
-            threads.append(QueryThreadPoolTests.threadName())
-        }
+        let thread = QueryThreadPoolTests.threadName()
+        deliveries.withLock { $0.append((response, thread)) }
         delivered.signal()
         release?.wait()
     }
@@ -34,7 +31,7 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
     /// Waits for the next delivery: the response and the thread's name.
     func next() -> (response: HTTPResponse, thread: String)? {
         guard delivered.wait(timeout: .now() + 10) == .success else { return nil }
-        return lock.withLock { (responses.removeFirst(), threads.removeFirst()) }
+        return deliveries.withLock { $0.removeFirst() }
     }
 }
 

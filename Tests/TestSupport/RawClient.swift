@@ -5,6 +5,9 @@ public struct ConnectError: Error, CustomStringConvertible {
 }
 
 /// A test client on a plain TCP socket, so tests can send exactly the bytes they mean.
+///
+/// Sendable so that a test may hand a client to the thread that drives it; unchecked because the
+/// bytes read ahead (`pending`) are not locked: a client is used by one thread at a time.
 public final class RawClient: @unchecked Sendable {
     let descriptor: Int32
 

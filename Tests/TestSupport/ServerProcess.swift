@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A real `portinfo serve` process on an ephemeral loopback port, stopped (SIGTERM) when released.
 /// What it prints after starting is read as it comes, so a chatty server never blocks on a full pipe.
@@ -121,10 +122,13 @@ public final class ServerProcess {
 }
 
 /// What a process prints, read on a thread of its own until the end: the bytes and their lines.
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    private var lineCount = 0
+private final class OutputCollector: Sendable {
+    private struct Collected {
+        var data = Data()
+        var lines = 0
+    }
+
+    private let collected = Mutex(Collected())
     private let finished = DispatchSemaphore(value: 0)
 
     func collect(from handle: FileHandle) {
@@ -132,23 +136,23 @@ private final class OutputCollector: @unchecked Sendable {
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
-                lock.withLock {
-                    data.append(chunk)
-                    lineCount += chunk.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+                collected.withLock {
+                    $0.data.append(chunk)
+                    $0.lines += chunk.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
                 }
             }
             finished.signal()
         }.start()
     }
 
-    var lines: Int { lock.withLock { lineCount } }
+    var lines: Int { collected.withLock { $0.lines } }
 
-    var soFar: Data { lock.withLock { data } }
+    var soFar: Data { collected.withLock { $0.data } }
 
     /// Everything, once the output has ended.
     func untilEnd() -> Data {
         finished.wait()
         finished.signal()
-        return lock.withLock { data }
+        return soFar
     }
 }

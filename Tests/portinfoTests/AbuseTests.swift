@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -17,10 +18,11 @@ import TestSupport
         try #require(seeded.status == 0, "\(seeded.error)")
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
         let port = server.port
-        let stopping = ThreadSafeBox<Bool>()
+        let stopping = Mutex(false)
+        let searchesSent = Mutex(0)
         let attackers = DispatchGroup()
         defer {
-            stopping.value = true
+            stopping.withLock { $0 = true }
             _ = server.stop(with: SIGKILL) // a search under way would hold up a graceful stop
             _ = attackers.wait(timeout: .now() + 10)
         }
@@ -29,17 +31,19 @@ import TestSupport
             + [36, 16, 8, 4].map { Array(prefixes.prefix($0)) }
         for _ in 0..<2 {
             DispatchQueue.global().async(group: attackers) {
-                while stopping.value == nil {
+                while !stopping.withLock({ $0 }) {
                     for words in queries {
                         guard let client = try? RawClient(port: port, timeout: 30) else { return }
                         let query = words.joined(separator: "+")
                         client.send("GET /search?q=\(query)&limit=100 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                        searchesSent.withLock { $0 += 1 }
                         _ = client.readResponse()
                     }
                 }
             }
         }
-        usleep(300_000)
+        // The probes start once both attackers have a search in.
+        #expect(waitUntil { searchesSent.withLock { $0 } >= 2 })
         var waits: [Double] = []
         var statuses: [Int?] = []
         for _ in 0..<10 {

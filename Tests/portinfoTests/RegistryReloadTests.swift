@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import Synchronization
 import Testing
 import TestSupport
 
@@ -22,30 +23,33 @@ import TestSupport
 
     /// Keep-alive clients asking `targets` in turn until `stop`, each on a thread of its own:
     /// every answer each of them got, in order.
-    final class Load: @unchecked Sendable {
-        private let lock = NSLock()
-        private var seen: [[Observation]]
-        private var running = true
+    final class Load: Sendable {
+        private struct State {
+            var seen: [[Observation]]
+            var running = true
+        }
+
+        private let state: Mutex<State>
         private let done = DispatchGroup()
         private let targets: [String]
 
         init(port: Int, clients: Int, targets: [String]) {
             self.targets = targets
-            seen = Array(repeating: [], count: clients)
+            state = Mutex(State(seen: Array(repeating: [], count: clients)))
             for index in 0..<clients {
                 done.enter()
                 Thread { [self] in
                     defer { done.leave() }
                     guard let client = try? RawClient(port: port) else { return }
                     var turn = index
-                    while lock.withLock({ running }) {
+                    while state.withLock({ $0.running }) {
                         let target = targets[turn % targets.count]
                         client.send("GET \(target) HTTP/1.1\r\nHost: localhost\r\n\r\n")
                         turn += 1
                         let response = client.readResponse()
                         let observation = Observation(at: Date(), target: target, status: response?.status ?? 0,
                                                       tag: response?.header("ETag"), body: response?.body ?? "")
-                        lock.withLock { seen[index].append(observation) }
+                        state.withLock { $0.seen[index].append(observation) }
                         if response == nil { return }
                     }
                 }.start()
@@ -54,13 +58,13 @@ import TestSupport
 
         /// Whether every client has had, for every target, an answer that `accept` takes.
         func everyClientSawEveryTarget(_ accept: (Observation) -> Bool) -> Bool {
-            lock.withLock { seen.allSatisfy { Set($0.filter(accept).map(\.target)).count == targets.count } }
+            state.withLock { $0.seen.allSatisfy { Set($0.filter(accept).map(\.target)).count == targets.count } }
         }
 
         func stop() -> [[Observation]] {
-            lock.withLock { running = false }
+            state.withLock { $0.running = false }
             done.wait()
-            return lock.withLock { seen }
+            return state.withLock { $0.seen }
         }
     }
 
