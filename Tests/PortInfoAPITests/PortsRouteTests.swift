@@ -4,18 +4,20 @@ import PortInfoAPI
 import Testing
 import TestSupport
 
+/// The tests taking a `Serving` run in process and through a live server alike.
 @Suite struct PortsRouteTests {
-    @Test func aPortAnswersItsRecordsRangeAndStatusInTheDesignsKeyOrder() throws {
-        let (api, _) = try trapsAPI()
-        let response = api.get("/ports/600")
+    @Test(arguments: Serving.allCases)
+    func aPortAnswersItsRecordsRangeAndStatusInTheDesignsKeyOrder(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient()
+        let response = try client.get("/ports/600")
         #expect(response.status == 200)
-        #expect(response.headers["Content-Type"] == "application/json")
+        #expect(response.header("Content-Type") == "application/json")
         let ipcserver = { (transport: String) in
             #"{"service":"ipcserver","transport":"\#(transport)","ports":{"first":600,"last":600},"description":"Sun IPC server","#
                 + #""assignee":"Bill_Schiefelbein","contact":"Bill_Schiefelbein","registered":null,"modified":null,"references":[],"#
                 + #""service_code":null,"unauthorized_use":null,"notes":null,"status":"assigned","source":"iana"}"#
         }
-        #expect(response.text == #"{"port":600,"range":"system","status":"assigned","records":["#
+        #expect(response.body == #"{"port":600,"range":"system","status":"assigned","records":["#
             + ipcserver("tcp") + "," + ipcserver("udp") + "],"
             + #""related":[],"everyday_names":[],"known_uses":[]}"# + "\n")
     }
@@ -57,9 +59,12 @@ import TestSupport
         #expect(response.detail == "port must be an integer from 0 to 65535, got '\(quoted)'")
     }
 
-    @Test func theProblemIsWholeRFC9457() throws {
-        let (api, _) = try trapsAPI()
-        #expect(api.get("/ports/70000").text == #"{"type":"https://portinfo.invalid/problems/invalid-port","title":"Invalid port","#
+    @Test(arguments: Serving.allCases)
+    func theProblemIsWholeRFC9457(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient()
+        let response = try client.get("/ports/70000")
+        #expect(response.status == 400 && response.header("Content-Type") == "application/problem+json")
+        #expect(response.body == #"{"type":"https://portinfo.invalid/problems/invalid-port","title":"Invalid port","#
             + #""status":400,"detail":"port must be an integer from 0 to 65535, got '70000'"}"# + "\n")
     }
 

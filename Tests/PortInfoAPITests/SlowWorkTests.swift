@@ -100,18 +100,24 @@ final class RecordingSink: HTTPResponseSink {
 }
 
 @Suite struct QueryTimeBudgetTests {
-    @Test func aQueryPastItsBudgetIsA503WithRetryAfterAndTheDatabaseStaysHealthy() throws {
+    @Test(arguments: Serving.allCases)
+    func aQueryPastItsBudgetIsA503WithRetryAfterAndTheDatabaseStaysHealthy(serving: Serving) throws {
         let folder = TemporaryDirectory()
         // Every record matches the search: ranking them takes far longer than a millisecond.
         let database = try seededDatabase(generatedCSV(records: 20_000), in: folder)
-        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryTimeBudget: .milliseconds(1)))
-        let response = api.get("/search?q=generated")
+        let client = try serving.client(database: database, APISetup(queryTimeBudget: .milliseconds(1)))
+        let response = try client.get("/search?q=generated")
         #expect(response.status == 503)
-        #expect(response.problemType == "https://portinfo.invalid/problems/query-timed-out")
-        #expect(response.headers["Retry-After"] == "1" && response.headers["Cache-Control"] == "no-store")
-        #expect(response.detail == "the query took longer than the server gives one; try again in a moment, or ask for less")
-        #expect(api.get("/services/svc7").status == 200, "the store is usable after")
-        #expect(api.get("/healthz").status == 200)
+        #expect(response.json?["type"] as? String == "https://portinfo.invalid/problems/query-timed-out")
+        #expect(response.header("Retry-After") == "1" && response.header("Cache-Control") == "no-store")
+        #expect(response.json?["detail"] as? String == "the query took longer than the server gives one; try again in a moment, or ask for less")
+        #expect(try client.get("/services/svc7").status == 200, "the store is usable after")
+        #expect(try client.get("/healthz").status == 200)
+    }
+
+    @Test func aBudgetOfNothingIsRefused() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
         #expect(throws: PortInfoAPIError.nonPositiveQueryTimeBudget(.zero)) {
             try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryTimeBudget: .zero))
         }

@@ -190,13 +190,32 @@ public enum Reading {
     case ended(ConnectionEnd, partial: String)
 }
 
+/// A response as a client got it: read off the wire (`RawClient`), or the API's own answer in
+/// process, made the same shape so that one test body reads either.
 public struct ParsedResponse {
     public let status: Int
     public let headers: [(String, String)]
     public let body: String
 
+    public init(status: Int, headers: [(String, String)], body: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of the field `name`, or nil.
     public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    /// Every value of the field `name`, in order.
+    public func values(_ name: String) -> [String] {
+        headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
+    }
+
+    /// The body parsed as a JSON object, or nil when it is not one.
+    public var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
     }
 
     static func parse(_ bytes: inout [UInt8], headOnly: Bool) -> ParsedResponse? {

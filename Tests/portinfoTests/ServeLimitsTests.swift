@@ -65,22 +65,6 @@ import TestSupport
         }, "cut off at its write timeout, not the default 30 s")
     }
 
-    @Test func aQueryPastTheTimeBudgetIsA503WithRetryAfterThroughARealServer() throws {
-        let folder = try Self.slowSearchFolder()
-        let server = try ServerProcess(["--db", folder.path("registry.db"), "--query-time-budget", "0.001"])
-        let response = try ask(server, "/search?q=generated", [("Host", "localhost")])
-        #expect(response.status == 503 && response.header("Retry-After") == "1")
-        #expect(response.json?["type"] as? String == "https://portinfo.invalid/problems/query-timed-out")
-        #expect(try ask(server, "/healthz", [("Host", "localhost")]).status == 200)
-    }
-
-    @Test func optionsOnTheServerItselfThroughARealServer() throws {
-        let folder = try seededFolder()
-        let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
-        let response = try ask(server, "*", [("Host", "localhost")], method: "OPTIONS")
-        #expect(response.status == 200 && response.header("Allow") == "GET, HEAD, OPTIONS" && response.body.isEmpty)
-    }
-
     /// A registry where one search matches every record, so that it takes a while to rank.
     static func slowSearchFolder() throws -> TemporaryDirectory {
         let folder = TemporaryDirectory()
