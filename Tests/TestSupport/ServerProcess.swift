@@ -81,15 +81,6 @@ public final class ServerProcess {
         try RawClient(port: port)
     }
 
-    /// One GET (or other method) on a new connection: the response.
-    public func request(_ target: String, method: String = "GET", headers: [String: String] = [:]) throws -> ParsedResponse? {
-        let client = try client()
-        var request = "\(method) \(target) HTTP/1.1\r\nHost: test\r\nConnection: close\r\n"
-        for (name, value) in headers { request += "\(name): \(value)\r\n" }
-        client.send(request + "\r\n")
-        return client.readResponse(headOnly: method == "HEAD")
-    }
-
     /// Sends `signal` and waits for the process to end: its exit status and what it printed after starting.
     public func stop(with signal: Int32 = SIGTERM) -> (status: Int32, log: String) {
         kill(process.processIdentifier, signal)

@@ -2,13 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-/// One request on a new connection to `server`, with exactly these header fields (Host included).
-func ask(_ server: ServerProcess, _ target: String, _ headers: [(String, String)], method: String = "GET") throws -> ParsedResponse {
-    let client = try server.client()
-    client.send("\(method) \(target) HTTP/1.1\r\n" + headers.map { "\($0.0): \($0.1)\r\n" }.joined() + "Connection: close\r\n\r\n")
-    return try #require(client.readResponse(headOnly: method == "HEAD"))
-}
-
 @Suite struct LocalReportingServeTests {
     static let risk = "which is not loopback, would show this host's processes, users and ports to anyone who can reach it: "
         + "require a token (PORTINFO_LOCAL_TOKEN, or --local-token), allow only some networks (--local-allow CIDR,...), "
@@ -83,19 +76,16 @@ func ask(_ server: ServerProcess, _ target: String, _ headers: [(String, String)
         let folder = try seededFolder()
         let database = folder.path("registry.db")
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
-        let registry = try ask(server, "/registry", [("Host", "localhost")])
+        let registry = try server.get("/registry")
         #expect(registry.json?["source"] as? String == "traps.csv")
         #expect(truncate(database, 0) == 0)
         // The server notices within a second or two, and keeps serving the registry it holds.
-        var health = try ask(server, "/healthz", [("Host", "localhost")])
-        #expect(try waitUntil {
-            health = try ask(server, "/healthz", [("Host", "localhost")])
-            return health.body.contains("degraded")
-        })
-        #expect(health.status == 200)
+        #expect(try waitUntil { try server.get("/healthz").body.contains("degraded") })
+        let health = try server.get("/healthz")
+        #expect(health.status == 200 && health.body.contains("degraded"))
         #expect(!health.body.contains(folder.url.path) && !health.body.contains("registry.db"))
-        let missing = try ask(server, "/services/no-such-service", [("Host", "localhost")])
+        let missing = try server.get("/services/no-such-service")
         #expect(missing.status == 404 && !missing.body.contains(folder.url.path))
-        #expect(try ask(server, "/services/ftp", [("Host", "localhost")]).status == 200)
+        #expect(try server.get("/services/ftp").status == 200)
     }
 }

@@ -100,7 +100,7 @@ import TestSupport
         print("registry switch: \(String(format: "%.3f", switchSeconds)) s after the seed ended; \(all.count) requests, none failed")
         #expect(switchSeconds < 10, "switched after \(switchSeconds) s (the server checks every second)")
 
-        let metrics = try #require(try server.request("/metrics")?.body)
+        let metrics = try server.get("/metrics").body
         #expect(try PrometheusText(metrics).value("portinfo_registry_reloads_total") == 1)
         #expect(try PrometheusText(metrics).value("portinfo_registry_records") == 14)
         let log = server.stop().log
@@ -122,28 +122,31 @@ import TestSupport
         try handle.write(contentsOf: try Data(contentsOf: URL(fileURLWithPath: replacement)))
         try handle.close()
         #expect(try FileManager.default.attributesOfItem(atPath: database)[.systemFileNumber] as? UInt64 == inode)
-        #expect(waitFor(server, "/ports/7000") { $0.body.contains("newsvc") })
-        #expect(try server.request("/healthz")?.body == #"{"status":"ok"}"# + "\n")
+        #expect(try waitUntil { try server.get("/ports/7000").body.contains("newsvc") })
+        #expect(try server.get("/healthz").body == #"{"status":"ok"}"# + "\n")
     }
 
     @Test func aTruncatedThenDeletedDatabaseIsNotTakenAndTheRegistryHeldIsServedUntilASoundOneIsBack() throws {
         let folder = try seededFolder()
         let database = folder.path("registry.db")
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
-        let before = try #require(try server.request("/ports/600"))
+        let before = try server.get("/ports/600")
 
         #expect(truncate(database, 0) == 0)
-        #expect(waitFor(server, "/healthz") { $0.body.contains("not a portinfo registry this server can serve") })
-        let during = try #require(try server.request("/ports/600"))
+        #expect(try waitUntil { try server.get("/healthz").body.contains("not a portinfo registry this server can serve") })
+        let during = try server.get("/ports/600")
         #expect(during.status == 200 && during.body == before.body && during.header("ETag") == before.header("ETag"))
 
         #expect(unlink(database) == 0)
-        #expect(waitFor(server, "/healthz") { $0.status == 200 && $0.body.contains(#""status":"degraded","reason":"the database file was deleted"#) })
-        #expect(try server.request("/services/ipcserver")?.status == 200)
+        #expect(try waitUntil {
+            let health = try server.get("/healthz")
+            return health.status == 200 && health.body.contains(#""status":"degraded","reason":"the database file was deleted"#)
+        })
+        #expect(try server.get("/services/ipcserver").status == 200)
 
         #expect(try run(["seed", "--csv", folder.write("edited.csv", Self.editedCSV), "--db", database]).status == 0)
-        #expect(waitFor(server, "/healthz") { $0.body == #"{"status":"ok"}"# + "\n" })
-        #expect(try server.request("/ports/7000")?.body.contains("newsvc") == true)
+        #expect(try waitUntil { try server.get("/healthz").body == #"{"status":"ok"}"# + "\n" })
+        #expect(try server.get("/ports/7000").body.contains("newsvc"))
         let log = server.stop().log
         #expect(log.contains("not switching registries: \(database): "))
         #expect(log.contains("not switching registries: \(database) is gone"))
@@ -155,13 +158,7 @@ import TestSupport
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
         kill(server.process.processIdentifier, SIGHUP)
         #expect(waitUntil { server.loggedSinceStart.contains("SIGHUP: checking the registry database") })
-        #expect(try server.request("/healthz")?.status == 200)
+        #expect(try server.get("/healthz").status == 200)
         #expect(server.stop().status == 0)
     }
-}
-
-/// Asks `target` until `accept` takes the answer (the server looks at its files every second);
-/// whether it did.
-func waitFor(_ server: ServerProcess, _ target: String, _ accept: (ParsedResponse) -> Bool) -> Bool {
-    waitUntil(poll: .milliseconds(50)) { (try? server.request(target)).flatMap { $0 }.map(accept) ?? false }
 }

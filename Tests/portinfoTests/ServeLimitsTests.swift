@@ -33,10 +33,10 @@ import TestSupport
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off", "--query-threads", "1",
                                         "--query-queue", "1", "--write-timeout", "0.001", "--max-connections-per-client", "1"])
         // The one place in the queue may hold the database check the server starts with, for a moment.
-        #expect(try waitUntil { try ask(server, "/services/ftp", [("Host", "localhost")]).status == 200 })
+        #expect(try waitUntil { try server.get("/services/ftp").status == 200 })
         let largest = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off", "--query-threads", "256",
                                          "--write-timeout", "86400", "--idle-timeout", "86400"])
-        #expect(try ask(largest, "/search?q=sun", [("Host", "localhost")]).status == 200)
+        #expect(try largest.get("/search?q=sun").status == 200)
     }
 
     @Test func theConnectionsOfOneClientAreCapped() throws {
@@ -134,9 +134,9 @@ import TestSupport
         try file.close()
 
         let server = try ServerProcess(["--db", path])
-        #expect(try waitUntil { try ask(server, "/healthz", [("Host", "localhost")]).status == 503 })
+        #expect(try waitUntil { try server.get("/healthz").status == 503 })
         #expect(try run(["healthcheck", "--port", String(server.port)]).status == 1)
-        #expect(try ask(server, "/registry", [("Host", "localhost")]).status == 200, "it still serves what it can")
+        #expect(try server.get("/registry").status == 200, "it still serves what it can")
         let log = server.startupLog + server.stop().log
         let line = try #require(log.split(separator: "\n").first { $0.contains("the registry database failed SQLite's quick_check: re-seed it") })
         #expect(line.contains("critical") && line.contains("found=database disk image is malformed"))

@@ -21,7 +21,7 @@ import TestSupport
         #expect(held.startupLog.contains(" with 1 I/O thread; "))
         #expect(threadNames(of: held).filter { $0.hasPrefix("portinfo.worker") }.count == 1)
         #expect(threadNames(of: held).filter { $0 == "portinfo-query" }.count == 2)
-        #expect(try held.request("/ports/600")?.status == 200)
+        #expect(try held.get("/ports/600").status == 200)
 
         let told = try ServerProcess(["--db", folder.path("registry.db"), "--worker-threads", "3"], cpus: "0")
         #expect(told.startupLog.contains(" with 3 I/O threads; "))
@@ -66,7 +66,7 @@ import TestSupport
         let database = folder.path("new.db")
         let first = try ServerProcess(["--db", database, "--csv", csv])
         #expect(first.startupLog.contains("seeded \(database): 13 records"))
-        #expect(try first.request("/ports/63")?.status == 200)
+        #expect(try first.get("/ports/63").status == 200)
         _ = first.stop()
         let second = try ServerProcess(["--db", database], environment: ["PORTINFO_CSV": csv])
         #expect(second.startupLog.contains("\(database) is unchanged: already seeded from this CSV"))
@@ -80,7 +80,7 @@ import TestSupport
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
         let server = try ServerProcess(["--db", database])
         for target in ["/ports/600", "/services/whois%2B%2B", "/search?q=sun", "/registry"] {
-            #expect(try server.request(target)?.status == 200, "\(target)")
+            #expect(try server.get(target).status == 200, "\(target)")
         }
         _ = server.stop()
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
