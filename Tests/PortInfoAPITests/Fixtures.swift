@@ -3,6 +3,7 @@ import HTTPServer
 import PortInfoAPI
 import Registry
 import Synchronization
+import Testing
 import TestSupport
 
 /// Seeds `csv` into a new database `name` in `folder` and returns its path.
@@ -124,6 +125,16 @@ final class WaitingSink: HTTPResponseSink {
         delivered.wait()
         return response.withLock { $0! }
     }
+}
+
+/// Expects `response` to be the RFC 9457 problem `status` of `type` (the last segment of its type
+/// URI), saying `detail`.
+func expectProblem(_ response: HTTPResponse, _ status: Int, _ type: String, _ detail: String,
+                   sourceLocation: SourceLocation = #_sourceLocation) {
+    #expect(response.status == status, sourceLocation: sourceLocation)
+    #expect(response.headers["Content-Type"] == "application/problem+json", sourceLocation: sourceLocation)
+    #expect(response.problemType == "https://portinfo.invalid/problems/\(type)", sourceLocation: sourceLocation)
+    #expect(response.detail == detail, sourceLocation: sourceLocation)
 }
 
 extension HTTPResponse {

@@ -52,11 +52,8 @@ import TestSupport
     func anythingButAPortIsA400ThatQuotesIt(segment: String) throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/ports/\(segment)")
-        #expect(response.status == 400)
-        #expect(response.headers["Content-Type"] == "application/problem+json")
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-port")
         let quoted = segment == "6%200" ? "6 0" : segment
-        #expect(response.detail == "port must be an integer from 0 to 65535, got '\(quoted)'")
+        expectProblem(response, 400, "invalid-port", "port must be an integer from 0 to 65535, got '\(quoted)'")
     }
 
     @Test(arguments: Serving.allCases)
@@ -101,17 +98,13 @@ import TestSupport
     func anUnknownTransportIsA400NamingTheAllowedOnes(value: String) throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/ports/600?transport=\(value)")
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-parameter")
-        #expect(response.detail == "query parameter 'transport' must be one of tcp, udp, sctp, dccp, got '\(value)'")
+        expectProblem(response, 400, "invalid-parameter", "query parameter 'transport' must be one of tcp, udp, sctp, dccp, got '\(value)'")
     }
 
     @Test func aTransportThatIsNotPercentEncodedUTF8IsA400() throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/ports/600?transport=%FF")
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-encoding")
-        #expect(response.detail == "query parameter 'transport' is not percent-encoded UTF-8: '%FF'")
+        expectProblem(response, 400, "invalid-encoding", "query parameter 'transport' is not percent-encoded UTF-8: '%FF'")
     }
 
     @Test func aCachedAnswerIsTheAnswer() throws {
