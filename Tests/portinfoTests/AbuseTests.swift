@@ -19,7 +19,7 @@ import TestSupport
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
         let port = server.port
         let stopping = Mutex(false)
-        let searchesSent = Mutex(0)
+        let searchesSent = Mutex([0, 0])
         let attackers = DispatchGroup()
         defer {
             stopping.withLock { $0 = true }
@@ -29,21 +29,21 @@ import TestSupport
         let prefixes = "abcdefghijklmnopqrstuvwxyz0123456789".map(String.init)
         let queries = [1000, 300, 100, 30, 10].map { Array(repeating: "a", count: $0) }
             + [36, 16, 8, 4].map { Array(prefixes.prefix($0)) }
-        for _ in 0..<2 {
+        for attacker in 0..<2 {
             DispatchQueue.global().async(group: attackers) {
                 while !stopping.withLock({ $0 }) {
                     for words in queries {
                         guard let client = try? RawClient(port: port, timeout: 30) else { return }
                         let query = words.joined(separator: "+")
                         client.send("GET /search?q=\(query)&limit=100 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-                        searchesSent.withLock { $0 += 1 }
+                        searchesSent.withLock { $0[attacker] += 1 }
                         _ = client.readResponse()
                     }
                 }
             }
         }
         // The probes start once both attackers have a search in.
-        #expect(waitUntil { searchesSent.withLock { $0 } >= 2 })
+        #expect(waitUntil { searchesSent.withLock { $0.allSatisfy { $0 > 0 } } })
         var waits: [Double] = []
         var statuses: [Int?] = []
         for _ in 0..<10 {
