@@ -114,7 +114,6 @@ func query(_ image: RegistryImage) {
         _ = try? store.everydayNames(port: port)
     }
     _ = try? store.records(named: "ipcserver")
-    _ = try? store.everydayNames(for: "domain")
     for text in ["sun", "x", "network file system", "ipc server"] {
         if let query = try? SearchQuery(text) { _ = try? store.search(query, limit: 20, offset: 0) }
     }

@@ -8,13 +8,13 @@ import Synchronization
 ///
 /// There are 65,536 ports x 5 transport choices (none, tcp, udp, sctp, dccp) x 2 formats =
 /// 655,360 keys; for the 2026 registry their bodies would take 209 MB (19 MB for every port,
-/// compact and unfiltered). So the cache holds at most `maximumBytes`, 8 MiB by default: about
+/// compact and unfiltered). So the cache holds at most `maximumBytes`, 8 MiB: about
 /// 23,000 answers (a body averages 300 bytes), far more than the ports people ask about, and small
 /// beside the server's 17 MB. When a new body would pass the bound the cache empties and starts
 /// over: a scan of every port cannot pin it, the ports asked for again come back at the cost of
 /// one query each (about 12 µs), and no hit pays for LRU bookkeeping.
 final class PortAnswerCache: Sendable {
-    static let defaultMaximumBytes = 8 << 20
+    static let maximumBytes = 8 << 20
     /// What an entry costs beside its body: the array's header and the dictionary's slot.
     static let entryOverheadBytes = 64
 
@@ -46,11 +46,6 @@ final class PortAnswerCache: Sendable {
     }
 
     private let contents = Mutex(Contents())
-    let maximumBytes: Int
-
-    init(maximumBytes: Int = defaultMaximumBytes) {
-        self.maximumBytes = maximumBytes
-    }
 
     func body(for key: Key) -> [UInt8]? {
         contents.withLock { $0.entries[key]?.body }
@@ -65,7 +60,7 @@ final class PortAnswerCache: Sendable {
         contents.withLock { contents in
             guard contents.entries[key]?.finished == nil else { return }
             let cost = response.head?.count ?? 0
-            guard contents.bytes + cost <= maximumBytes, contents.entries[key] != nil else { return }
+            guard contents.bytes + cost <= Self.maximumBytes, contents.entries[key] != nil else { return }
             contents.entries[key]!.finished = response
             contents.bytes += cost
         }
@@ -73,13 +68,13 @@ final class PortAnswerCache: Sendable {
 
     func keep(_ body: [UInt8], for key: Key) {
         let cost = body.count + Self.entryOverheadBytes
-        guard cost <= maximumBytes else { return }
+        guard cost <= Self.maximumBytes else { return }
         // Freeing a full cache's bodies takes milliseconds: they are returned, to be freed once
         // the lock is let go.
         _ = contents.withLock { contents -> Contents? in
             guard contents.entries[key] == nil else { return nil }
             var emptied: Contents?
-            if contents.bytes + cost > maximumBytes {
+            if contents.bytes + cost > Self.maximumBytes {
                 emptied = contents
                 contents = Contents()
             }

@@ -1,5 +1,6 @@
 @testable import HostState
 import Testing
+import TestSupport
 
 /// The four captured tables, with processes 30930 (root) and 30945 (uid 1000) holding the sockets
 /// as they did when captured; the owner of 0.0.0.0:2024 (inode 1603) is not in the tree, as it
@@ -37,7 +38,7 @@ func listener(_ transport: Listener.Transport, _ family: Listener.Family, _ addr
              pid: pid, process: pid == nil ? nil : process, user: user)
 }
 
-@Suite(.enabled(if: hostIsLittleEndian, "the fixtures are little-endian captures"))
+@Suite(.needsLittleEndianHost)
 struct ListenerReaderTests {
     @Test func theCapturedHostAsSsShowedIt() throws {
         #expect(try read(capturedHost()) == [

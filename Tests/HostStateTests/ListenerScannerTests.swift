@@ -3,6 +3,7 @@ import Foundation
 @testable import HostState
 import Synchronization
 import Testing
+import TestSupport
 
 /// A clock that moves only when told to.
 final class ManualClock: Sendable {
@@ -66,16 +67,6 @@ func onThreads<Value: Sendable>(_ count: Int, _ body: @escaping @Sendable () -> 
     return results.withLock { $0 }
 }
 
-/// Polls until `condition` holds; false when `timeout` passes first.
-func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        if ContinuousClock.now > deadline { return false }
-        usleep(1000)
-    }
-    return true
-}
-
 struct ListenerScannerTests {
     static let callers = 32
 
@@ -100,7 +91,7 @@ struct ListenerScannerTests {
                 allDone.leave()
             }
         }
-        #expect(eventually { scanner.waitingCallers == Self.callers - 1 })
+        #expect(waitUntil { scanner.waitingCallers == Self.callers - 1 })
         scan.gate?.signal()
         firstDone.wait()
         allDone.wait()
@@ -155,7 +146,7 @@ struct ListenerScannerTests {
         scan.started.wait()
         allDone.enter()
         Thread.detachNewThread(call)
-        #expect(eventually { scanner.waitingCallers == 1 })
+        #expect(waitUntil { scanner.waitingCallers == 1 })
         scan.gate?.signal()
         allDone.wait()
         #expect(errors.withLock { $0 } == Array(repeating: .unreadable(path: "/proc/net/tcp", reason: "failure 1"), count: 2))

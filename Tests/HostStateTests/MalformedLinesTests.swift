@@ -2,6 +2,7 @@ import Foundation
 @testable import HostState
 import Synchronization
 import Testing
+import TestSupport
 
 /// The captured tcp table with broken lines between its rows, each broken as a kernel bug, a
 /// truncated read or a damaged file might break it; the table's own rows stay as they were.
@@ -46,7 +47,7 @@ struct BrokenTable {
     static let brokenLineNumbers = broken.indices.map { 3 + 2 * $0 }
 }
 
-@Suite(.enabled(if: hostIsLittleEndian, "the fixtures are little-endian captures"))
+@Suite(.needsLittleEndianHost)
 struct MalformedLinesTests {
     @Test func eachBrokenLineIsLeftOutAndEveryRealRowIsRead() {
         let (sockets, malformed) = tcpListenersAndMalformed(BrokenTable.table)

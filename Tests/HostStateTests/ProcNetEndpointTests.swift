@@ -1,11 +1,12 @@
 @testable import HostState
 import Testing
+import TestSupport
 
 func endpoint(_ text: String) -> SocketEndpoint? {
     SocketEndpoint(procNet: Array(text.utf8))
 }
 
-@Suite(.enabled(if: hostIsLittleEndian, "/proc/net words are in host byte order; these are little-endian"))
+@Suite(.needsLittleEndianHost)
 struct ProcNetEndpointTests {
     @Test func ipv4WordsAreInHostByteOrderAndPortsAreNot() {
         #expect(endpoint("0100007F:1F90") == SocketEndpoint(family: .ipv4, address: 0x7F00_0001, port: 8080))

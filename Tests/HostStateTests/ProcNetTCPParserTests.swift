@@ -1,5 +1,6 @@
 @testable import HostState
 import Testing
+import TestSupport
 
 /// The listening sockets of a table, as (address, port, uid, inode), in table order; every line
 /// must be readable.
@@ -38,7 +39,7 @@ struct SocketSummary: Equatable, CustomStringConvertible {
     var description: String { "\(family) \(address) \(port) uid \(uid) inode \(inode)" }
 }
 
-@Suite(.enabled(if: hostIsLittleEndian, "the fixtures are little-endian captures"))
+@Suite(.needsLittleEndianHost)
 struct ProcNetTCPParserTests {
     @Test func fixturesKeepTheKernelsTrailingSpaces() {
         // The odd case the fixtures are for; an editor stripping them would silently weaken these tests.

@@ -1,5 +1,6 @@
 @testable import HostState
 import Testing
+import TestSupport
 
 /// The bound sockets of a table and the lines it left out.
 func udpListenersAndMalformed(_ table: String) -> (sockets: [SocketSummary], malformed: MalformedLines) {
@@ -15,7 +16,7 @@ func udpListeners(_ table: String) -> [SocketSummary] {
     return sockets
 }
 
-@Suite(.enabled(if: hostIsLittleEndian, "the fixtures are little-endian captures"))
+@Suite(.needsLittleEndianHost)
 struct ProcNetUDPParserTests {
     @Test func boundUnconnectedIPv4SocketsFromARealTable() throws {
         // The connected socket (127.0.0.1:34396 -> 127.0.0.1:53, state 01) is left out, as `ss -uln` leaves it.

@@ -1,8 +1,5 @@
 import Foundation
 
-/// The fixture tables are x86_64 captures: their address words read right only on a little-endian host.
-let hostIsLittleEndian = 1.littleEndian == 1
-
 /// A /proc tree of a test's own in a temporary folder, made of real files and real symlinks:
 /// `net/tcp`…, `<pid>/comm`, `<pid>/fd/N -> socket:[inode]`, and a passwd file beside it.
 final class ProcTree {

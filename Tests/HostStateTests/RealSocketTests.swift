@@ -3,8 +3,6 @@ import Foundation
 import TestSupport
 import Testing
 
-let hostHasProcNet = FileManager.default.fileExists(atPath: "/proc/net/tcp")
-
 /// This process's name as the kernel keeps it.
 func ownProcessName() throws -> String {
     try String(contentsOfFile: "/proc/self/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
@@ -67,7 +65,7 @@ func ssListeningSockets() -> Set<SocketKey>? {
     return sockets
 }
 
-@Suite(.enabled(if: hostHasProcNet, "needs Linux's /proc/net"))
+@Suite(.needsProcNet)
 struct RealSocketTests {
     static let comparisonAttempts = 5
 

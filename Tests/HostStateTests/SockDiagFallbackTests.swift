@@ -10,7 +10,7 @@ func hostReading(_ sockDiag: SockDiagReader) throws(HostStateError) -> ListenerR
 
 /// A scan of the host reads sock_diag, and the /proc/net tables where netlink is refused, with
 /// the same answer either way.
-@Suite(.enabled(if: hostHasProcNet, "needs Linux's /proc/net"))
+@Suite(.needsProcNet)
 struct SockDiagFallbackTests {
     static let comparisonAttempts = 5
 

@@ -2,6 +2,7 @@ import CLinux
 import Glibc
 @testable import HostState
 import Testing
+import TestSupport
 
 /// What the parser reads from `datagrams` of one dump, and whether the last held its end.
 func parsed(_ datagrams: [[UInt8]], _ transport: Listener.Transport) throws(SockDiagError) -> (sockets: [SocketSummary], done: Bool) {
@@ -33,7 +34,7 @@ func errorCode(_ code: Int32) -> [UInt8] {
 /// The captured tcp dump's first message (127.0.0.1:8080, LISTEN), alone.
 let capturedListenMessage = Array(SockDiagFixtures.tcp[0][0..<0x7C])
 
-@Suite(.enabled(if: hostIsLittleEndian, "the fixtures are little-endian captures"))
+@Suite(.needsLittleEndianHost)
 struct SockDiagMessageParserTests {
     @Test func tcpListeningSocketsAndNotTheConnections() throws {
         let (sockets, done) = try parsed(SockDiagFixtures.tcp, .tcp)

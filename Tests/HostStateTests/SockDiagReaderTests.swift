@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Real dumps from this host's kernel.
-@Suite(.enabled(if: hostHasProcNet, "needs Linux"))
+@Suite(.needsProcNet)
 struct SockDiagReaderTests {
     @Test func ownLoopbackSocketsAreFoundByPortAndInodeAndGoWhenClosed() throws {
         let sockets = [LoopbackSocket(.tcp, .ipv4), LoopbackSocket(.udp, .ipv4), LoopbackSocket(.tcp, .ipv6), LoopbackSocket(.udp, .ipv6)]

@@ -77,7 +77,7 @@ final class DescriptorPipe {
 }
 
 /// Owners found in the host's /proc, through a reading as a scan makes it.
-@Suite(.enabled(if: hostHasProcNet, "needs Linux's /proc"))
+@Suite(.needsProcNet)
 struct SocketOwnersTests {
     static let probedDescriptors: Int32 = 300
     static let pastTheHoles: Int32 = 700
@@ -89,7 +89,7 @@ struct SocketOwnersTests {
         let own = try #require(LoopbackSocket(.udp, .ipv4), "cannot bind 127.0.0.1")
         let layout = [(Self.pastTheHoles, own.descriptor)] + (3..<Self.probedDescriptors).map { ($0, shared.descriptor) }
         let holder = try #require(ChildProcess(["/bin/sleep", "60"], descriptors: layout))
-        #expect(eventually {
+        #expect(waitUntil {
             var status = stat()
             return stat("/proc/\(holder.pid)/fd/\(Self.pastTheHoles)", &status) == 0
         })
@@ -113,7 +113,7 @@ struct SocketOwnersTests {
 
     static let noSuchInode = UInt64(UInt32.max) + 1
 
-    @Test(.enabled(if: access("/bin/bash", X_OK) == 0, "needs bash"))
+    @Test(.needsTools("/bin/bash", from: "bash"))
     func aSocketOpenedAsAnotherDescriptorClosedIsFound() throws {
         // bash swaps its /dev/null at 4 for a new TCP connection (/dev/tcp): as many descriptors
         // as before, so what was remembered of it no longer holds.

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPServer
 import PortInfoAPI
 import Testing
 import TestSupport
@@ -7,12 +6,14 @@ import TestSupport
 /// Every combination of route, local-host reporting, token, allow-list, origin, Host and the
 /// registry's CORS setting, each answer checked against what a plainly written oracle says it
 /// must be: who may read it (CORS), how caches may keep it, what `Vary` names, whether it shows
-/// listeners.
+/// listeners. Run against the API in process and against live servers set up alike.
 @Suite struct CORSTableTests {
     static let token = "s3cret"
     static let opsOrigin = "https://ops.example"   // in --local-cors-origins
     static let wikiOrigin = "https://wiki.example" // in --cors-origins, when it is a list
-    static let network = "192.0.2.0/24"
+    /// The allow-list that holds the client (on loopback, in process as live), and one that does not.
+    static let clientsNetwork = "127.0.0.0/8"
+    static let otherNetwork = "192.0.2.0/24"
 
     enum Target: CaseIterable {
         case portGet, listenersGet, freePortsGet, serviceGet, registryGet, portPreflight, listenersPreflight, listenersPost, unknownGet
@@ -146,9 +147,9 @@ import TestSupport
         }
     }
 
-    /// The request a case sends.
-    static func request(for c: Case) -> HTTPRequest {
-        var headers: [(name: String, value: String)] = [("Host", c.host == .literal ? "127.0.0.1:8080" : "portinfo.attacker.example")]
+    /// The header fields a case sends.
+    static func headers(for c: Case) -> [(String, String)] {
+        var headers = [("Host", c.host == .literal ? "127.0.0.1:8080" : "portinfo.attacker.example")]
         switch c.token {
         case .right: headers.append(("Authorization", "Bearer \(token)"))
         case .wrong: headers.append(("Authorization", "Bearer guess"))
@@ -164,52 +165,58 @@ import TestSupport
             headers.append(("Access-Control-Request-Method", "GET"))
             headers.append(("Access-Control-Request-Headers", "authorization"))
         }
-        return HTTPRequest(method: c.target.method, target: c.target.path, version: .http1_1, headers: HTTPHeaders(headers),
-                           remoteAddress: c.allow == .outside ? "198.51.100.7" : "192.0.2.7")
+        if c.target.method == "POST" { headers.append(("Content-Length", "0")) }
+        return headers
     }
 
-    @Test func everyCombinationAnswersAsTheOracleSays() throws {
+    /// The settings a case's server has.
+    static func setup(for c: Case) -> APISetup {
+        let networks = switch c.allow {
+        case .none: [String]()
+        case .inside: [clientsNetwork]
+        case .outside: [otherNetwork]
+        }
+        let reporting = c.reporting == .off ? nil : LocalReporting(
+            token: c.token == .none ? nil : token, allowedNetworks: networks.compactMap(IPNetwork.init),
+            allowedOrigins: [opsOrigin], scanMaxAge: .seconds(60))
+        return APISetup(allowedOrigins: c.registryCORS == .anyOrigin ? ["*"] : [Self.wikiOrigin], localReporting: reporting)
+    }
+
+    @Test(.needsProcNet, arguments: Serving.allCases)
+    func everyCombinationAnswersAsTheOracleSays(serving: Serving) throws {
         let folder = TemporaryDirectory()
         let database = try seededDatabase(trapsCSV, in: folder)
-        // One API per server configuration the cases need.
-        var apis: [String: PortInfoAPI] = [:]
-        func api(for c: Case) throws -> PortInfoAPI {
-            let tokenSet = c.token != .none
-            let allowList = c.allow != .none
-            let key = "\(c.reporting) \(c.reporting == .on && tokenSet) \(c.reporting == .on && allowList) \(c.registryCORS)"
-            if let api = apis[key] { return api }
-            let reporting = c.reporting == .off ? nil : LocalReporting(
-                token: tokenSet ? Self.token : nil, allowedNetworks: allowList ? [IPNetwork(Self.network)!] : [],
-                allowedOrigins: [Self.opsOrigin], scanMaxAge: .seconds(60))
-            let made = try PortInfoAPI(configuration: APIConfiguration(
-                databasePath: database, allowedOrigins: c.registryCORS == .anyOrigin ? ["*"] : [Self.wikiOrigin],
-                localReporting: reporting))
-            apis[key] = made
+        // One server per setting the cases need.
+        var clients: [String: any PortInfoClient] = [:]
+        func client(for c: Case) throws -> any PortInfoClient {
+            let key = Self.setup(for: c).serveOptions.joined(separator: " ")
+            if let client = clients[key] { return client }
+            let made = try serving.client(database: database, Self.setup(for: c))
+            clients[key] = made
             return made
         }
 
         #expect(Self.cases.count == 9 * 2 * 4 * 3 * 4 * 2 * 2)
         var mismatches: [String] = []
         for c in Self.cases {
-            let response = try api(for: c).handle(Self.request(for: c))
+            let response = try client(for: c).get(c.target.path, method: c.target.method, headers: Self.headers(for: c))
             let expected = Self.oracle(c)
-            let headers = response.headers
             var wrong: [String] = []
             if response.status != expected.status { wrong.append("status \(response.status), not \(expected.status)") }
-            if headers.values("Access-Control-Allow-Origin") != (expected.allowOrigin.map { [$0] } ?? []) {
-                wrong.append("Access-Control-Allow-Origin \(headers.values("Access-Control-Allow-Origin")), not \(expected.allowOrigin ?? "none")")
+            if response.values("Access-Control-Allow-Origin") != (expected.allowOrigin.map { [$0] } ?? []) {
+                wrong.append("Access-Control-Allow-Origin \(response.values("Access-Control-Allow-Origin")), not \(expected.allowOrigin ?? "none")")
             }
-            if headers.values("Vary") != (expected.vary.map { [$0] } ?? []) {
-                wrong.append("Vary \(headers.values("Vary")), not \(expected.vary ?? "none")")
+            if response.values("Vary") != (expected.vary.map { [$0] } ?? []) {
+                wrong.append("Vary \(response.values("Vary")), not \(expected.vary ?? "none")")
             }
-            if headers.values("Cache-Control") != (expected.cacheControl.map { [$0] } ?? []) {
-                wrong.append("Cache-Control \(headers.values("Cache-Control")), not \(expected.cacheControl ?? "none")")
+            if response.values("Cache-Control") != (expected.cacheControl.map { [$0] } ?? []) {
+                wrong.append("Cache-Control \(response.values("Cache-Control")), not \(expected.cacheControl ?? "none")")
             }
-            if (headers["ETag"] != nil) != expected.hasETag { wrong.append("ETag \(headers["ETag"] ?? "none")") }
-            if headers["Access-Control-Allow-Headers"] != expected.allowHeaders {
-                wrong.append("Access-Control-Allow-Headers \(headers["Access-Control-Allow-Headers"] ?? "none")")
+            if (response.header("ETag") != nil) != expected.hasETag { wrong.append("ETag \(response.header("ETag") ?? "none")") }
+            if response.header("Access-Control-Allow-Headers") != expected.allowHeaders {
+                wrong.append("Access-Control-Allow-Headers \(response.header("Access-Control-Allow-Headers") ?? "none")")
             }
-            let keys = Set(response.object?.keys ?? [String: Any]().keys)
+            let keys = Set(response.json?.keys ?? [String: Any]().keys)
             if keys != expected.bodyKeys { wrong.append("body keys \(keys.sorted()), not \(expected.bodyKeys.sorted())") }
             if !wrong.isEmpty { mismatches.append("\(c): " + wrong.joined(separator: "; ")) }
         }

@@ -6,33 +6,47 @@ import TestSupport
 
 /// Without a token, host state goes only to requests addressed to an IP literal, localhost or a
 /// listed name: a page that rebinds its own DNS name to this server sends that name as the Host.
+/// The rules hold in process and through a live server alike.
 @Suite struct DNSRebindingTests {
     static let safe = ["127.0.0.1", "127.0.0.1:8080", "[::1]", "[::1]:9180", "192.0.2.7:80", "[2001:db8::7]", "localhost",
                        "LocalHost:8080", "portinfo.internal", "PortInfo.Internal:9180"]
     static let rebindable = ["attacker.example", "localhost.attacker.example", "127.0.0.1.nip.io", "portinfo.internal.evil",
                              "internal", "1.2.3", "0x7f.0.0.1", "2130706433", ""]
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"), arguments: safe)
-    func anIPLiteralLocalhostOrAListedNameSeesHostState(host: String) throws {
-        let (api, _) = try localAPI(LocalReporting(allowedHostNames: ["portinfo.internal"], scanMaxAge: .seconds(60)))
-        #expect(api.handle(localRequest("/listeners", headers: [("Host", host)])).status == 200)
-        #expect(api.handle(localRequest("/ports/600", headers: [("Host", host)])).object?["listeners"] != nil)
+    static let listingAName = APISetup(localReporting: LocalReporting(allowedHostNames: ["portinfo.internal"], scanMaxAge: .seconds(60)))
+
+    @Test(.needsProcNet, arguments: Serving.allCases)
+    func anIPLiteralLocalhostOrAListedNameSeesHostState(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient(Self.listingAName)
+        for host in Self.safe {
+            #expect(try client.get("/listeners", headers: [("Host", host)]).status == 200, "\(host)")
+            #expect(try client.get("/ports/600", headers: [("Host", host)]).json?["listeners"] != nil, "\(host)")
+        }
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"), arguments: rebindable)
-    func anyOtherNameIsRefusedAndGetsTheRegistryAnswer(host: String) throws {
-        let (api, _) = try localAPI(LocalReporting(allowedHostNames: ["portinfo.internal"], scanMaxAge: .seconds(60)))
-        let refused = api.handle(localRequest("/free-ports", headers: [("Host", host)]))
-        #expect(refused.status == 403)
-        #expect(refused.problemType == "https://portinfo.invalid/problems/forbidden")
-        #expect(refused.headers["Cache-Control"] == "no-store")
-        #expect(refused.detail == "local-host reports are open only to requests addressed to this host by IP address, as localhost, "
-            + "or by a name the server lists (--local-hosts); this one names '\(host)'")
-        let port = api.handle(localRequest("/ports/600", headers: [("Host", host)]))
-        #expect(port.status == 200 && port.object?["listeners"] == nil && port.headers["ETag"] != nil)
-        // With a token, the token decides: a rebinding page does not have it.
-        let (tokenAPI, _) = try localAPI(LocalReporting(token: "t", scanMaxAge: .seconds(60)))
-        #expect(tokenAPI.handle(localRequest("/free-ports", token: "t", headers: [("Host", host)])).status == 200)
+    @Test(.needsProcNet, arguments: Serving.allCases)
+    func anyOtherNameIsRefusedAndGetsTheRegistryAnswer(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient(Self.listingAName)
+        for host in Self.rebindable {
+            let refused = try client.get("/free-ports", headers: [("Host", host)])
+            #expect(refused.status == 403, "\(host)")
+            #expect(refused.header("Content-Type") == "application/problem+json")
+            #expect(refused.json?["type"] as? String == "https://portinfo.invalid/problems/forbidden")
+            #expect(refused.header("Cache-Control") == "no-store")
+            #expect(refused.json?["detail"] as? String == "local-host reports are open only to requests addressed to this host by IP address, "
+                + "as localhost, or by a name the server lists (--local-hosts); this one names '\(host)'")
+            let port = try client.get("/ports/600", headers: [("Host", host)])
+            #expect(port.status == 200 && port.json?["listeners"] == nil && port.header("ETag") != nil, "\(host)")
+        }
+    }
+
+    /// With a token, the token decides: a rebinding page does not have it.
+    @Test(.needsProcNet, arguments: Serving.allCases)
+    func withATokenAnyNameWithTheTokenSeesHostState(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient(APISetup(localReporting: LocalReporting(token: "t", scanMaxAge: .seconds(60))))
+        for host in Self.rebindable {
+            #expect(try client.get("/free-ports", headers: [("Host", host), ("Authorization", "Bearer t")]).status == 200, "\(host)")
+        }
     }
 
     @Test func aRequestWithoutHostIsRefused() throws {

@@ -26,29 +26,32 @@ func localRequest(_ target: String, from address: String = "127.0.0.1", token: S
 let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .utf8))?
     .trimmingCharacters(in: .newlines)
 
+/// The tests taking a `Serving` run in process and through a live server alike: a live server
+/// reports this test process's sockets as the API in it does.
 @Suite struct LocalHostRoutesTests {
-    @Test func offByDefaultTheRoutesSayHowToTurnThemOn() throws {
-        let (api, _) = try localAPI(nil)
+    @Test(arguments: Serving.allCases)
+    func offByDefaultTheRoutesSayHowToTurnThemOn(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient()
         for target in ["/listeners", "/free-ports?count=3"] {
-            let response = api.handle(localRequest(target))
+            let response = try client.get(target)
             #expect(response.status == 404)
-            #expect(response.object?["type"] as? String == "https://portinfo.invalid/problems/local-reporting-off")
-            #expect((response.object?["detail"] as? String)?.contains("--report-local (PORTINFO_REPORT_LOCAL=1)") == true)
+            #expect(response.json?["type"] as? String == "https://portinfo.invalid/problems/local-reporting-off")
+            #expect((response.json?["detail"] as? String)?.contains("--report-local (PORTINFO_REPORT_LOCAL=1)") == true)
         }
-        let port = api.handle(localRequest("/ports/600"))
-        #expect(port.status == 200 && port.object?["listeners"] == nil)
+        let port = try client.get("/ports/600")
+        #expect(port.status == 200 && port.json?["listeners"] == nil)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
-    func listenersShowRealSocketsWithThisProcessUntilTheyClose() throws {
-        let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
+    @Test(.needsProcNet, arguments: Serving.allCases)
+    func listenersShowRealSocketsWithThisProcessUntilTheyClose(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient(APISetup(localReporting: LocalReporting(scanMaxAge: .zero)))
         let tcp = try #require(LoopbackSocket(.tcp, .ipv4))
         let udp = try #require(LoopbackSocket(.udp, .ipv6))
 
-        let all = api.handle(localRequest("/listeners"))
-        #expect(all.status == 200 && all.headers["Cache-Control"] == "no-store")
-        #expect(all.headers["Access-Control-Allow-Origin"] == nil, "no CORS for host state unless configured")
-        let listeners = try #require(all.object?["listeners"] as? [[String: Any]])
+        let all = try client.get("/listeners")
+        #expect(all.status == 200 && all.header("Cache-Control") == "no-store")
+        #expect(all.header("Access-Control-Allow-Origin") == nil, "no CORS for host state unless configured")
+        let listeners = try #require(all.json?["listeners"] as? [[String: Any]])
         let mine = try #require(listeners.first { $0["port"] as? Int == tcp.port && $0["transport"] as? String == "tcp" })
         #expect(mine["address"] as? String == "127.0.0.1" && mine["family"] as? String == "ipv4")
         #expect(mine["pid"] as? Int == Int(getpid()))
@@ -56,15 +59,15 @@ let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .
         #expect(mine["user"] is String)
         #expect(mine.keys.contains("service"))
 
-        let udpOnly = try #require(api.handle(localRequest("/listeners?transport=udp&port=\(udp.port)")).object?["listeners"] as? [[String: Any]])
+        let udpOnly = try #require(try client.get("/listeners?transport=udp&port=\(udp.port)").json?["listeners"] as? [[String: Any]])
         #expect(udpOnly.count == 1 && udpOnly[0]["address"] as? String == "::1" && udpOnly[0]["family"] as? String == "ipv6")
 
-        let portAnswer = api.handle(localRequest("/ports/\(tcp.port)"))
-        #expect(portAnswer.headers["ETag"] == nil && portAnswer.headers["Cache-Control"] == "no-store")
-        #expect((portAnswer.object?["listeners"] as? [[String: Any]])?.map { $0["port"] as? Int } == [tcp.port])
+        let portAnswer = try client.get("/ports/\(tcp.port)")
+        #expect(portAnswer.header("ETag") == nil && portAnswer.header("Cache-Control") == "no-store")
+        #expect((portAnswer.json?["listeners"] as? [[String: Any]])?.map { $0["port"] as? Int } == [tcp.port])
 
         tcp.closeSocket()
-        let after = try #require(api.handle(localRequest("/listeners?port=\(tcp.port)")).object?["listeners"] as? [[String: Any]])
+        let after = try #require(try client.get("/listeners?port=\(tcp.port)").json?["listeners"] as? [[String: Any]])
         #expect(after.isEmpty)
     }
 
@@ -79,18 +82,20 @@ let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .
         #expect(try store.serviceNames(for: .tcp)[6001] == "x11")
     }
 
-    @Test func aTokenIsRequiredWhenConfigured() throws {
-        let (api, _) = try localAPI(LocalReporting(token: "s3cret", scanMaxAge: .zero))
-        let missing = api.handle(localRequest("/listeners"))
+    @Test(.needsProcNet, arguments: Serving.allCases)
+    func aTokenIsRequiredWhenConfigured(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient(APISetup(localReporting: LocalReporting(token: "s3cret", scanMaxAge: .zero)))
+        let bearer = { (token: String) in [("Authorization", "Bearer \(token)")] }
+        let missing = try client.get("/listeners")
         #expect(missing.status == 401)
-        #expect(missing.headers["WWW-Authenticate"]?.hasPrefix("Bearer") == true)
-        #expect(api.handle(localRequest("/listeners", token: "wrong")).status == 401)
-        #expect(api.handle(localRequest("/listeners", token: "s3cre")).status == 401)
-        #expect(api.handle(localRequest("/listeners", token: "s3cret")).status == 200)
+        #expect(missing.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        #expect(try client.get("/listeners", headers: bearer("wrong")).status == 401)
+        #expect(try client.get("/listeners", headers: bearer("s3cre")).status == 401)
+        #expect(try client.get("/listeners", headers: bearer("s3cret")).status == 200)
         // The registry routes stay open: without the token, /ports answers without listeners.
-        let port = api.handle(localRequest("/ports/600"))
-        #expect(port.status == 200 && port.object?["listeners"] == nil && port.headers["ETag"] != nil)
-        #expect(api.handle(localRequest("/ports/600", token: "s3cret")).object?["listeners"] != nil)
+        let port = try client.get("/ports/600")
+        #expect(port.status == 200 && port.json?["listeners"] == nil && port.header("ETag") != nil)
+        #expect(try client.get("/ports/600", headers: bearer("s3cret")).json?["listeners"] != nil)
     }
 
     @Test func onlyAllowedNetworksMayAsk() throws {
@@ -105,7 +110,7 @@ let ownProcessName = (try? String(contentsOfFile: "/proc/self/comm", encoding: .
         #expect(api.handle(localRequest("/listeners", from: "192.0.2.7")).status == 401)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func freePortsAreUnassignedAndNotListenedOn() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         let first = try #require(api.handle(localRequest("/free-ports?count=5&range=dynamic&transport=tcp")).object)

@@ -81,7 +81,7 @@ import TestSupport
         #expect(abs(age - (Date().timeIntervalSince1970 - 1_734_652_800)) < 5)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func listenerScansAreTimedOnlyWithLocalReporting() throws {
         let (local, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         for _ in 0..<2 { #expect(local.handle(localRequest("/listeners")).status == 200) }

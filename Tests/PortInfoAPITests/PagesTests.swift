@@ -182,7 +182,7 @@ import TestSupport
         #expect(api.get("/widget.js", headers: [("If-None-Match", tag)]).status == 304)
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func aPageShowingThisHostsListenersIsNeverStored() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         let listener = try #require(LoopbackSocket(.tcp, .ipv4))

@@ -17,11 +17,12 @@ import TestSupport
         #expect(keys.count == 65_536 * 5 * 3)
     }
 
+    /// Bodies of half the bound each (their overhead included): two fill the cache exactly.
     @Test func keepsBodiesUntilTheBoundThenStartsOver() {
-        let entry = 100 + PortAnswerCache.entryOverheadBytes
-        let cache = PortAnswerCache(maximumBytes: 2 * entry)
+        let cache = PortAnswerCache()
         let keys = (1...3).map { PortAnswerCache.Key(port: $0, transport: nil, representation: .json(.compact)) }
-        let bodies = (1...3).map { [UInt8](repeating: UInt8($0), count: 100) }
+        let half = PortAnswerCache.maximumBytes / 2 - PortAnswerCache.entryOverheadBytes
+        let bodies = (1...3).map { [UInt8](repeating: UInt8($0), count: half) }
         cache.keep(bodies[0], for: keys[0])
         cache.keep(bodies[1], for: keys[1])
         #expect(cache.body(for: keys[0]) == bodies[0] && cache.body(for: keys[1]) == bodies[1])
@@ -30,11 +31,16 @@ import TestSupport
         #expect(cache.body(for: keys[2]) == bodies[2])
     }
 
-    @Test func aBodyLargerThanTheBoundIsNotKept() {
-        let cache = PortAnswerCache(maximumBytes: 100)
-        let key = PortAnswerCache.Key(port: 1, transport: .tcp, representation: .json(.pretty))
-        cache.keep([UInt8](repeating: 1, count: 100), for: key)
-        #expect(cache.body(for: key) == nil)
+    @Test func aBodyAsLargeAsTheBoundIsKeptAndALargerOneIsNot() {
+        let cache = PortAnswerCache()
+        let largest = PortAnswerCache.maximumBytes - PortAnswerCache.entryOverheadBytes
+        let (kept, refused) = (PortAnswerCache.Key(port: 1, transport: .tcp, representation: .json(.pretty)),
+                               PortAnswerCache.Key(port: 2, transport: .tcp, representation: .json(.pretty)))
+        cache.keep([UInt8](repeating: 1, count: largest), for: kept)
+        #expect(cache.body(for: kept)?.count == largest)
+        cache.keep([UInt8](repeating: 2, count: largest + 1), for: refused)
+        #expect(cache.body(for: refused) == nil)
+        #expect(cache.body(for: kept)?.count == largest, "a body refused empties nothing")
     }
 }
 

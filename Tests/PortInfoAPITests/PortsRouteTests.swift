@@ -4,18 +4,20 @@ import PortInfoAPI
 import Testing
 import TestSupport
 
+/// The tests taking a `Serving` run in process and through a live server alike.
 @Suite struct PortsRouteTests {
-    @Test func aPortAnswersItsRecordsRangeAndStatusInTheDesignsKeyOrder() throws {
-        let (api, _) = try trapsAPI()
-        let response = api.get("/ports/600")
+    @Test(arguments: Serving.allCases)
+    func aPortAnswersItsRecordsRangeAndStatusInTheDesignsKeyOrder(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient()
+        let response = try client.get("/ports/600")
         #expect(response.status == 200)
-        #expect(response.headers["Content-Type"] == "application/json")
+        #expect(response.header("Content-Type") == "application/json")
         let ipcserver = { (transport: String) in
             #"{"service":"ipcserver","transport":"\#(transport)","ports":{"first":600,"last":600},"description":"Sun IPC server","#
                 + #""assignee":"Bill_Schiefelbein","contact":"Bill_Schiefelbein","registered":null,"modified":null,"references":[],"#
                 + #""service_code":null,"unauthorized_use":null,"notes":null,"status":"assigned","source":"iana"}"#
         }
-        #expect(response.text == #"{"port":600,"range":"system","status":"assigned","records":["#
+        #expect(response.body == #"{"port":600,"range":"system","status":"assigned","records":["#
             + ipcserver("tcp") + "," + ipcserver("udp") + "],"
             + #""related":[],"everyday_names":[],"known_uses":[]}"# + "\n")
     }
@@ -50,16 +52,16 @@ import TestSupport
     func anythingButAPortIsA400ThatQuotesIt(segment: String) throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/ports/\(segment)")
-        #expect(response.status == 400)
-        #expect(response.headers["Content-Type"] == "application/problem+json")
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-port")
         let quoted = segment == "6%200" ? "6 0" : segment
-        #expect(response.detail == "port must be an integer from 0 to 65535, got '\(quoted)'")
+        expectProblem(response, 400, "invalid-port", "port must be an integer from 0 to 65535, got '\(quoted)'")
     }
 
-    @Test func theProblemIsWholeRFC9457() throws {
-        let (api, _) = try trapsAPI()
-        #expect(api.get("/ports/70000").text == #"{"type":"https://portinfo.invalid/problems/invalid-port","title":"Invalid port","#
+    @Test(arguments: Serving.allCases)
+    func theProblemIsWholeRFC9457(serving: Serving) throws {
+        let (client, _) = try serving.trapsClient()
+        let response = try client.get("/ports/70000")
+        #expect(response.status == 400 && response.header("Content-Type") == "application/problem+json")
+        #expect(response.body == #"{"type":"https://portinfo.invalid/problems/invalid-port","title":"Invalid port","#
             + #""status":400,"detail":"port must be an integer from 0 to 65535, got '70000'"}"# + "\n")
     }
 
@@ -96,17 +98,13 @@ import TestSupport
     func anUnknownTransportIsA400NamingTheAllowedOnes(value: String) throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/ports/600?transport=\(value)")
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-parameter")
-        #expect(response.detail == "query parameter 'transport' must be one of tcp, udp, sctp, dccp, got '\(value)'")
+        expectProblem(response, 400, "invalid-parameter", "query parameter 'transport' must be one of tcp, udp, sctp, dccp, got '\(value)'")
     }
 
     @Test func aTransportThatIsNotPercentEncodedUTF8IsA400() throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/ports/600?transport=%FF")
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-encoding")
-        #expect(response.detail == "query parameter 'transport' is not percent-encoded UTF-8: '%FF'")
+        expectProblem(response, 400, "invalid-encoding", "query parameter 'transport' is not percent-encoded UTF-8: '%FF'")
     }
 
     @Test func aCachedAnswerIsTheAnswer() throws {

@@ -64,9 +64,7 @@ import TestSupport
     func aMissingOrInvalidParameterIsA400NamingItAndItsValue(target: String, detail: String) throws {
         let (api, _) = try trapsAPI()
         let response = api.get(target)
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-parameter")
-        #expect(response.detail == detail)
+        expectProblem(response, 400, "invalid-parameter", detail)
     }
 
     @Test func searchesPastTheCapsAre400sNamingTheLimitAndTheEdgesAreSearched() throws {
@@ -84,9 +82,7 @@ import TestSupport
     @Test func aValueThatIsNotPercentEncodedUTF8IsA400() throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/search?q=caf%E9")
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-encoding")
-        #expect(response.detail == "query parameter 'q' is not percent-encoded UTF-8: 'caf%E9'")
+        expectProblem(response, 400, "invalid-encoding", "query parameter 'q' is not percent-encoded UTF-8: 'caf%E9'")
         #expect(api.get("/search?q=ftp&limit=%").detail == "query parameter 'limit' is not percent-encoded UTF-8: '%'")
     }
 }

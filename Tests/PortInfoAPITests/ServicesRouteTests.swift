@@ -55,9 +55,7 @@ import TestSupport
     @Test func anUnknownNameIsA404ThatSaysWhereToLook() throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/services/nosuch")
-        #expect(response.status == 404)
-        #expect(response.problemType == "https://portinfo.invalid/problems/unknown-service")
-        #expect(response.detail == "no service is named 'nosuch' in the registry (names match whole, in any case); "
+        expectProblem(response, 404, "unknown-service", "no service is named 'nosuch' in the registry (names match whole, in any case); "
             + "/search?q=WORDS finds words in names, descriptions and notes")
     }
 
@@ -69,16 +67,12 @@ import TestSupport
     func aNameThatIsNotPercentEncodedUTF8IsA400(target: String, detail: String) throws {
         let (api, _) = try trapsAPI()
         let response = api.get(target)
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-encoding")
-        #expect(response.detail == detail)
+        expectProblem(response, 400, "invalid-encoding", detail)
     }
 
     @Test func anEmptyNameIsA400() throws {
         let (api, _) = try trapsAPI()
         let response = api.get("/services/")
-        #expect(response.status == 400)
-        #expect(response.problemType == "https://portinfo.invalid/problems/invalid-parameter")
-        #expect(response.detail == "the service name is empty: ask for /services/NAME")
+        expectProblem(response, 400, "invalid-parameter", "the service name is empty: ask for /services/NAME")
     }
 }

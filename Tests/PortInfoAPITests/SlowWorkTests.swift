@@ -8,12 +8,11 @@ import TestSupport
 
 /// A sink that records on which thread an answer came, and can hold that thread until released
 /// (a query that takes long, as far as the query thread is concerned).
-final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
+final class RecordingSink: HTTPResponseSink {
     private let delivered = DispatchSemaphore(value: 0)
     private let release: DispatchSemaphore?
-    private let lock = NSLock()
-    private var responses: [HTTPResponse] = []
-    private var threads: [String] = []
+    /// Each delivery: the response and the name of the thread it came on, in order.
+    private let deliveries = Mutex<[(response: HTTPResponse, thread: String)]>([])
 
     /// `holding`: each delivery waits for a `release()`.
     init(holding: Bool = false) {
@@ -21,10 +20,8 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
     }
 
     func deliver(_ response: HTTPResponse, forRequest request: UInt64) {
-        lock.withLock {
-            responses.append(response)
-            threads.append(QueryThreadPoolTests.threadName())
-        }
+        let thread = QueryThreadPoolTests.threadName()
+        deliveries.withLock { $0.append((response, thread)) }
         delivered.signal()
         release?.wait()
     }
@@ -34,12 +31,12 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
     /// Waits for the next delivery: the response and the thread's name.
     func next() -> (response: HTTPResponse, thread: String)? {
         guard delivered.wait(timeout: .now() + 10) == .success else { return nil }
-        return lock.withLock { (responses.removeFirst(), threads.removeFirst()) }
+        return deliveries.withLock { $0.removeFirst() }
     }
 }
 
 @Suite struct SlowWorkTests {
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func onlyWhatIsInMemoryIsAnsweredOnTheCallersThread() throws {
         let (api, _) = try localAPI(LocalReporting(scanMaxAge: .zero))
         let sink = RecordingSink()
@@ -74,8 +71,7 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
         let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryThreads: 1, queryQueueLength: 1))
         // The database check the API starts with takes the thread or the queue's one place for a
         // moment: once a query is answered after it, the thread is free (first in, first out).
-        let deadline = ContinuousClock.now + .seconds(10)
-        while api.get("/services/ftp").status != 200 && ContinuousClock.now < deadline { usleep(1_000) }
+        try #require(waitUntil { api.get("/services/ftp").status == 200 })
         let before = try PrometheusText(api.get("/metrics").text)
         let held = RecordingSink(holding: true)
         #expect(api.handle(request("/services/ftp"), HTTPResponder(sink: held, request: 1)) == nil)
@@ -104,18 +100,24 @@ final class RecordingSink: HTTPResponseSink, @unchecked Sendable {
 }
 
 @Suite struct QueryTimeBudgetTests {
-    @Test func aQueryPastItsBudgetIsA503WithRetryAfterAndTheDatabaseStaysHealthy() throws {
+    @Test(arguments: Serving.allCases)
+    func aQueryPastItsBudgetIsA503WithRetryAfterAndTheDatabaseStaysHealthy(serving: Serving) throws {
         let folder = TemporaryDirectory()
         // Every record matches the search: ranking them takes far longer than a millisecond.
         let database = try seededDatabase(generatedCSV(records: 20_000), in: folder)
-        let api = try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryTimeBudget: .milliseconds(1)))
-        let response = api.get("/search?q=generated")
+        let client = try serving.client(database: database, APISetup(queryTimeBudget: .milliseconds(1)))
+        let response = try client.get("/search?q=generated")
         #expect(response.status == 503)
-        #expect(response.problemType == "https://portinfo.invalid/problems/query-timed-out")
-        #expect(response.headers["Retry-After"] == "1" && response.headers["Cache-Control"] == "no-store")
-        #expect(response.detail == "the query took longer than the server gives one; try again in a moment, or ask for less")
-        #expect(api.get("/services/svc7").status == 200, "the store is usable after")
-        #expect(api.get("/healthz").status == 200)
+        #expect(response.json?["type"] as? String == "https://portinfo.invalid/problems/query-timed-out")
+        #expect(response.header("Retry-After") == "1" && response.header("Cache-Control") == "no-store")
+        #expect(response.json?["detail"] as? String == "the query took longer than the server gives one; try again in a moment, or ask for less")
+        #expect(try client.get("/services/svc7").status == 200, "the store is usable after")
+        #expect(try client.get("/healthz").status == 200)
+    }
+
+    @Test func aBudgetOfNothingIsRefused() throws {
+        let folder = TemporaryDirectory()
+        let database = try seededDatabase(trapsCSV, in: folder)
         #expect(throws: PortInfoAPIError.nonPositiveQueryTimeBudget(.zero)) {
             try PortInfoAPI(configuration: APIConfiguration(databasePath: database, queryTimeBudget: .zero))
         }

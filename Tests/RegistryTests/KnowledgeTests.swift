@@ -70,7 +70,7 @@ import TestSupport
         #expect(parsed?.knownUses.first?.ports == Record.Ports(first: 9, last: 10))
     }
 
-    @Test func theStoreAnswersKnownUsesAndEverydayNamesOfAPortAndAService() throws {
+    @Test func theStoreAnswersKnownUsesAndEverydayNamesOfAPort() throws {
         let store = try RegistryStore(path: FullRegistryTests.database)
         let apiServer = try store.knownUses(port: 6443)
         #expect(apiServer.map(\.product) == ["Kubernetes API server"])
@@ -78,7 +78,6 @@ import TestSupport
         #expect(try store.knownUses(port: 31000).map(\.transport) == [.tcp, .udp]) // the NodePort range
         #expect(try store.knownUses(port: 31000, transport: .udp).map(\.transport) == [.udp])
         #expect(try store.knownUses(port: 1).isEmpty)
-        #expect(try store.everydayNames(for: "DOMAIN").map(\.name) == ["dns", "domain name system"])
         #expect(try store.everydayNames(port: 3389).map(\.name) == ["rdp", "remote desktop", "remote desktop protocol"])
         #expect(try store.metadata().knowledgeSHA256 == knowledge.sha256)
     }

@@ -29,7 +29,7 @@ func sha256(_ bytes: [UInt8]) -> String {
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/sha256sum"), "needs sha256sum (coreutils)"))
+    @Test(.needsTools("/usr/bin/sha256sum", from: "coreutils"))
     func agreesWithSha256sumOnTheSnapshot() throws {
         let path = Snapshot.current
         let process = Process()

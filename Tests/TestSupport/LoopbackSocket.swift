@@ -1,13 +1,10 @@
 import Glibc
 import HostState
 
-#if os(Linux)
-private let streamType = Int32(SOCK_STREAM.rawValue)
-private let datagramType = Int32(SOCK_DGRAM.rawValue)
-#else
-private let streamType = SOCK_STREAM
-private let datagramType = SOCK_DGRAM
-#endif
+// Close-on-exec: a child that another test starts meanwhile must not hold the socket too, or it
+// is listed as that child's.
+private let streamType = Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue)
+private let datagramType = Int32(SOCK_DGRAM.rawValue | SOCK_CLOEXEC.rawValue)
 
 /// A real socket on a loopback address and a port the kernel chose: listening (TCP) or bound (UDP).
 public final class LoopbackSocket {

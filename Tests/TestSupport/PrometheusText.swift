@@ -106,3 +106,12 @@ public struct PrometheusText {
         return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ":") }
     }
 }
+
+extension RawClient {
+    /// GET /metrics on this kept-alive connection, parsed; nil when it is not answered or not in
+    /// the text format.
+    public func metrics() -> PrometheusText? {
+        send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
+        return readResponse().flatMap { try? PrometheusText($0.body) }
+    }
+}

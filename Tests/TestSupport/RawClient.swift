@@ -5,6 +5,9 @@ public struct ConnectError: Error, CustomStringConvertible {
 }
 
 /// A test client on a plain TCP socket, so tests can send exactly the bytes they mean.
+///
+/// Sendable so that a test may hand a client to the thread that drives it; unchecked because the
+/// bytes read ahead (`pending`) are not locked: a client is used by one thread at a time.
 public final class RawClient: @unchecked Sendable {
     let descriptor: Int32
 
@@ -22,17 +25,13 @@ public final class RawClient: @unchecked Sendable {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = UInt16(port).bigEndian
             inet_pton(AF_INET6, host, &address.sin6_addr)
-            status = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
-            }
+            status = Self.connect(descriptor, to: address)
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = UInt16(port).bigEndian
             inet_pton(AF_INET, host, &address.sin_addr)
-            status = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            status = Self.connect(descriptor, to: address)
         }
         guard status == 0 else {
             let error = ConnectError(description: "connect to \(host) port \(port): \(String(cString: strerror(errno)))")
@@ -42,6 +41,13 @@ public final class RawClient: @unchecked Sendable {
         // Each send leaves at once, so pieces sent apart arrive apart.
         var noDelay: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
+    }
+
+    /// connect(2) to `address`, a sockaddr_in or sockaddr_in6.
+    private static func connect<Address>(_ descriptor: Int32, to address: Address) -> Int32 {
+        withUnsafePointer(to: address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<Address>.size)) }
+        }
     }
 
     deinit {
@@ -187,13 +193,32 @@ public enum Reading {
     case ended(ConnectionEnd, partial: String)
 }
 
+/// A response as a client got it: read off the wire (`RawClient`), or the API's own answer in
+/// process, made the same shape so that one test body reads either.
 public struct ParsedResponse {
     public let status: Int
     public let headers: [(String, String)]
     public let body: String
 
+    public init(status: Int, headers: [(String, String)], body: String) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of the field `name`, or nil.
     public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    /// Every value of the field `name`, in order.
+    public func values(_ name: String) -> [String] {
+        headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
+    }
+
+    /// The body parsed as a JSON object, or nil when it is not one.
+    public var json: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
     }
 
     static func parse(_ bytes: inout [UInt8], headOnly: Bool) -> ParsedResponse? {

@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import Synchronization
 import Testing
 
 /// The repository's top-level folder (this file is Tests/TestSupport/TestSupport.swift).
@@ -37,7 +38,7 @@ public enum Snapshot {
 }
 
 /// A fresh temporary folder, removed when the value is released.
-public final class TemporaryDirectory: @unchecked Sendable {
+public final class TemporaryDirectory: Sendable {
     public let url: URL
 
     public init() {
@@ -135,14 +136,18 @@ public func run(_ arguments: [String], product: String = "portinfo", environment
     if let input { stdin.fileHandleForWriting.write(input) }
     try stdin.fileHandleForWriting.close()
     // Read both pipes to the end before waiting, so a full pipe cannot stall the child.
-    let errorData = ThreadSafeBox<Data>()
-    let errorReader = Thread { errorData.value = error.fileHandleForReading.readDataToEndOfFile() }
-    errorReader.start()
+    let errorData = Mutex(Data())
+    let errorRead = DispatchSemaphore(value: 0)
+    Thread {
+        let data = error.fileHandleForReading.readDataToEndOfFile()
+        errorData.withLock { $0 = data }
+        errorRead.signal()
+    }.start()
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    while errorData.value == nil { usleep(1000) }
+    errorRead.wait()
     return ProcessResult(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-                         error: String(decoding: errorData.value!, as: UTF8.self))
+                         error: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
 }
 
 /// The test's environment for a portinfo process: this one's, without any PORTINFO_ setting the
@@ -152,19 +157,6 @@ public func isolatedEnvironment(dataHome: TemporaryDirectory, _ extra: [String: 
     ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("PORTINFO_") }
         .merging(["XDG_DATA_HOME": dataHome.url.path]) { $1 }
         .merging(extra) { $1 }
-}
-
-/// A value written by one thread and read by another.
-public final class ThreadSafeBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value?
-
-    public init() {}
-
-    public var value: Value? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
 }
 
 /// A valid IANA CSV of `count` generated records, for tests that need bulk.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 
@@ -17,29 +18,32 @@ import TestSupport
         try #require(seeded.status == 0, "\(seeded.error)")
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
         let port = server.port
-        let stopping = ThreadSafeBox<Bool>()
+        let stopping = Mutex(false)
+        let searchesSent = Mutex([0, 0])
         let attackers = DispatchGroup()
         defer {
-            stopping.value = true
+            stopping.withLock { $0 = true }
             _ = server.stop(with: SIGKILL) // a search under way would hold up a graceful stop
             _ = attackers.wait(timeout: .now() + 10)
         }
         let prefixes = "abcdefghijklmnopqrstuvwxyz0123456789".map(String.init)
         let queries = [1000, 300, 100, 30, 10].map { Array(repeating: "a", count: $0) }
             + [36, 16, 8, 4].map { Array(prefixes.prefix($0)) }
-        for _ in 0..<2 {
+        for attacker in 0..<2 {
             DispatchQueue.global().async(group: attackers) {
-                while stopping.value == nil {
+                while !stopping.withLock({ $0 }) {
                     for words in queries {
                         guard let client = try? RawClient(port: port, timeout: 30) else { return }
                         let query = words.joined(separator: "+")
                         client.send("GET /search?q=\(query)&limit=100 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                        searchesSent.withLock { $0[attacker] += 1 }
                         _ = client.readResponse()
                     }
                 }
             }
         }
-        usleep(300_000)
+        // The probes start once both attackers have a search in.
+        #expect(waitUntil { searchesSent.withLock { $0.allSatisfy { $0 > 0 } } })
         var waits: [Double] = []
         var statuses: [Int?] = []
         for _ in 0..<10 {
@@ -69,7 +73,7 @@ import TestSupport
             usleep(100_000)
         }
         #expect(peak < 256 << 20, "resident memory reached \(peak >> 20) MB")
-        #expect(try server.request("/healthz")?.status == 200)
+        #expect(try server.get("/healthz").status == 200)
     }
 
     /// A client that takes none of its answers is closed at the write timeout, not kept (with
@@ -83,21 +87,18 @@ import TestSupport
         // Closed about a second after it stopped reading: watched from another connection, without
         // reading this one, for up to a minute on a machine that is very busy.
         let observer = try server.client()
-        var open = 2.0
-        for _ in 0..<600 where open > 1 {
-            usleep(100_000)
-            observer.send("GET /metrics HTTP/1.1\r\nHost: t\r\n\r\n")
-            open = (try? PrometheusText(observer.readResponse()?.body ?? "").value("portinfo_http_open_connections")) ?? 2
-        }
+        #expect(waitUntil(timeout: .seconds(60), poll: .milliseconds(100)) {
+            observer.metrics()?.value("portinfo_http_open_connections") == 1
+        })
         let (bytes, end) = client.drain()
         #expect(end != .open)
-        let answer = try #require(try server.request("/openapi.yaml"))
+        let answer = try server.get("/openapi.yaml")
         #expect(bytes < requests * answer.body.utf8.count, "every answer was kept for it")
     }
 
     /// Out of descriptors, with connections waiting, the server once spun at 100% CPU and logged
     /// 240,000 lines in 5 s. It must idle, log a little, and serve again once they are gone.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/prlimit"), "needs prlimit (util-linux)"))
+    @Test(.needsTools("/usr/bin/prlimit", from: "util-linux"))
     func outOfDescriptorsTheServerIdlesAndRecovers() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db")], descriptorLimit: 64)
@@ -111,14 +112,11 @@ import TestSupport
         #expect(logged < 100, "\(logged) lines")
 
         held.removeAll()
-        var recovered = false
-        for _ in 0..<20 where !recovered {
+        #expect(try waitUntil(poll: .milliseconds(250)) {
             let client = try RawClient(port: server.port, timeout: 1)
             client.send("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
-            recovered = client.readResponse()?.status == 200
-            if !recovered { usleep(250_000) }
-        }
-        #expect(recovered, "no 200 within 5 s of the release")
+            return client.readResponse()?.status == 200
+        }, "not serving again after the release")
     }
 
     /// Clients that send their header section a byte at a time are answered 408 and their
@@ -132,7 +130,7 @@ import TestSupport
             for client in clients where !client.hasInput() { client.send("a") }
             usleep(200_000)
         }
-        #expect(try server.request("/healthz")?.status == 200)
+        #expect(try server.get("/healthz").status == 200)
         let answers = clients.map { $0.readResponse()?.status }
         #expect(answers.allSatisfy { $0 == 408 }, "\(answers.filter { $0 != 408 }.count) of 50 not answered 408")
         let leftOpen = clients.filter { $0.drain().end == .open }.count

@@ -41,8 +41,8 @@ import TestSupport
         #expect(server.startupLog.contains("registry \(database): "))
         #expect(server.startupLog.contains("from \(BuiltInSnapshot.sourceName), newest IANA date "))
         #expect(server.startupLog.contains(" days old"))
-        #expect(try server.request("/ports/600")?.status == 200)
-        let registry = try #require(try server.request("/registry")?.json)
+        #expect(try server.get("/ports/600").status == 200)
+        let registry = try #require(try server.get("/registry").json)
         #expect(registry["source"] as? String == BuiltInSnapshot.sourceName)
         var digest = SHA256()
         digest.update(Array(BuiltInSnapshot.csv.utf8))
@@ -55,14 +55,13 @@ import TestSupport
         let server = try ServerProcess(["--db", "/proc/portinfo-test/registry.db", "--access-log", "off"])
         #expect(server.startupLog.contains("serving the \(BuiltInSnapshot.sourceName) from memory"))
         #expect(server.startupLog.contains("registry in memory: "))
-        #expect(try server.request("/ports/600")?.status == 200)
-        #expect(try server.request("/healthz")?.body == #"{"status":"ok"}"# + "\n")
+        #expect(try server.get("/ports/600").status == 200)
+        #expect(try server.get("/healthz").body == #"{"status":"ok"}"# + "\n")
     }
 
     /// The binary alone, run in a new network namespace (no interface but its own loopback) from
     /// an empty directory with an empty home: it serves the registry and answers a lookup.
-    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare")
-                   && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl"), "needs root, unshare and curl"))
+    @Test(.needsRoot, .needsTools("/usr/bin/unshare", "/usr/bin/curl", from: "util-linux, curl"))
     func theBinaryAloneServesFromAnEmptyDirectoryWithNoNetwork() throws {
         let empty = TemporaryDirectory()
         let binary = empty.path("portinfo")

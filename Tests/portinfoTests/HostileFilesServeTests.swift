@@ -21,15 +21,15 @@ import TestSupport
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
         #expect(mkfifo(folder.path("fifo"), 0o600) == 0)
         Self.replace(database, with: folder.path("fifo"))
-        #expect(waitFor(server, "/healthz") {
-            $0.body.hasPrefix(Self.degraded + "the database file is a named pipe (FIFO), not a regular file: serving the registry loaded before")
+        #expect(try waitUntil {
+            try server.get("/healthz").body.hasPrefix(Self.degraded + "the database file is a named pipe (FIFO), not a regular file: serving the registry loaded before")
         })
         // The watcher is not stuck in open(): SIGHUP is answered, and a sound database is taken.
         kill(server.process.processIdentifier, SIGHUP)
         #expect(try run(["seed", "--csv", folder.write("edited.csv", RegistryReloadTests.editedCSV), "--db", folder.path("next.db")]).status == 0)
         Self.replace(database, with: folder.path("next.db"))
-        #expect(waitFor(server, "/healthz") { $0.body == #"{"status":"ok"}"# + "\n" })
-        #expect(try server.request("/ports/7000")?.body.contains("newsvc") == true)
+        #expect(try waitUntil { try server.get("/healthz").body == #"{"status":"ok"}"# + "\n" })
+        #expect(try server.get("/ports/7000").body.contains("newsvc"))
         let log = server.stop().log
         #expect(log.contains("SIGHUP: checking the registry database"))
         #expect(log.contains("not switching registries: \(database) is a named pipe (FIFO), not a regular file; the registry held is served still"))
@@ -58,8 +58,8 @@ import TestSupport
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--site-ports", site, "--access-log", "off"],
                                        environment: ["SECRET_TOKEN": secret])
         #expect(unlink(site) == 0 && symlink("/proc/\(server.process.processIdentifier)/environ", site) == 0)
-        #expect(waitFor(server, "/healthz") { $0.body.hasPrefix(Self.degraded + "the site ports file cannot be read: serving") })
-        #expect(try server.request("/ports/7000")?.body.contains("billing-api") == true, "the last good site file is served still")
+        #expect(try waitUntil { try server.get("/healthz").body.hasPrefix(Self.degraded + "the site ports file cannot be read: serving") })
+        #expect(try server.get("/ports/7000").body.contains("billing-api"), "the last good site file is served still")
         let log = server.stop().log
         #expect(log.contains("not switching registries: \(site): the file is not text (it holds NUL bytes or is not UTF-8)"), "\(log)")
         #expect(!log.contains(secret) && !log.contains("SECRET_TOKEN"))
@@ -93,7 +93,7 @@ import TestSupport
         let database = folder.path("registry.db")
         let site = folder.write("site.csv", "Service Name,Port Number,Transport Protocol,Description\nbilling-api,7000,tcp,Billing\n")
         let server = try ServerProcess(["--db", database, "--site-ports", site, "--access-log", "off"])
-        let before = try #require(try server.request("/ports/21")?.body)
+        let before = try server.get("/ports/21").body
         // A copy with a trigger that would rewrite port 21 when the site's records are put in.
         #expect(try run(["seed", "--csv", folder.path("traps.csv"), "--db", folder.path("evil.db")]).status == 0)
         try Database(path: folder.path("evil.db"), mode: .readWriteCreate).execute("""
@@ -101,10 +101,10 @@ import TestSupport
             UPDATE registry_metadata SET imported_at = '2001-01-01T00:00:00Z'
             """)
         Self.replace(database, with: folder.path("evil.db"))
-        #expect(waitFor(server, "/healthz") {
-            $0.body.hasPrefix(Self.degraded + "the database file is not a portinfo registry this server can serve")
+        #expect(try waitUntil {
+            try server.get("/healthz").body.hasPrefix(Self.degraded + "the database file is not a portinfo registry this server can serve")
         })
-        #expect(try server.request("/ports/21")?.body == before)
+        #expect(try server.get("/ports/21").body == before)
         let log = server.stop().log
         #expect(log.contains("it has trigger 'rewrite', which portinfo's seed does not make"), "\(log)")
     }
@@ -124,11 +124,11 @@ import TestSupport
         let database = folder.path("registry.db")
         let server = try ServerProcess(["--db", database, "--access-log", "off"], unprivileged: true)
         #expect(chmod(database, 0) == 0)
-        #expect(waitFor(server, "/healthz") {
-            $0.body.hasPrefix(Self.degraded + "the database file cannot be read: permission denied: serving the registry loaded before")
+        #expect(try waitUntil {
+            try server.get("/healthz").body.hasPrefix(Self.degraded + "the database file cannot be read: permission denied: serving the registry loaded before")
         })
         #expect(chmod(database, 0o644) == 0)
-        #expect(waitFor(server, "/healthz") { $0.body == #"{"status":"ok"}"# + "\n" })
+        #expect(try waitUntil { try server.get("/healthz").body == #"{"status":"ok"}"# + "\n" })
         let log = server.stop().log
         #expect(log.contains("not switching registries: \(database) cannot be read: permission denied"), "\(log)")
         #expect(!log.contains("gone") && !log.contains("deleted"))
@@ -141,7 +141,7 @@ import TestSupport
         let old = try Database(path: folder.path("old.db"), mode: .readWriteCreate)
         try Migrator(migrations: Array(Migration.all.prefix(2))).migrate(old)
         Self.replace(database, with: folder.path("old.db"))
-        #expect(waitFor(server, "/healthz") { $0.body.hasPrefix(Self.degraded) })
+        #expect(try waitUntil { try server.get("/healthz").body.hasPrefix(Self.degraded) })
         let log = server.stop().log
         #expect(log.contains("not switching registries: \(database): \(database) has schema version 2, older than this portinfo needs"), "\(log)")
         #expect(!log.contains("memdb") && !log.contains("vfs="))
@@ -155,14 +155,14 @@ import TestSupport
         #expect(try run(["seed", "--csv", edited, "--db", database]).status == 0)
         #expect(try run(["seed", "--csv", edited, "--db", folder.path("fresh.db")]).status == 0)
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
-        let first = try ask(server, "/registry/changes", [("Host", "localhost")])
+        let first = try server.get("/registry/changes")
         #expect(first.json?["added"] as? Int == 1)
         let tag = try #require(first.header("ETag"))
         Self.replace(database, with: folder.path("fresh.db"))
-        #expect(waitFor(server, "/registry/changes") { $0.json?["since"] is NSNull })
-        let second = try ask(server, "/registry/changes", [("Host", "localhost"), ("If-None-Match", tag)])
+        #expect(try waitUntil { try server.get("/registry/changes").json?["since"] is NSNull })
+        let second = try server.get("/registry/changes", headers: [("If-None-Match", tag)])
         #expect(second.status == 200 && second.header("ETag") != tag && second.json?["added"] as? Int == 0)
-        #expect(try ask(server, "/ports/600", [("Host", "localhost"), ("If-None-Match", tag)]).status == 200)
+        #expect(try server.get("/ports/600", headers: [("If-None-Match", tag)]).status == 200)
     }
 }
 
@@ -184,7 +184,7 @@ import TestSupport
         let started = Date()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--site-ports", site, "--access-log", "off"])
         print("a site file of \(SitePortsFile.maximumRows) rows: serving \(String(format: "%.1f", Date().timeIntervalSince(started))) s after the start")
-        #expect(try server.request("/services/site-svc-99999")?.status == 200)
+        #expect(try server.get("/services/site-svc-99999").status == 200)
         let clashes = server.startupLog.split(separator: "\n").filter { $0.contains("site ports: ") }
         #expect(clashes.count == SiteClashes.maximumListed + 1)
         #expect(clashes.last?.hasSuffix("site ports: and more: only the first 100 clashes are listed") == true)
@@ -194,7 +194,7 @@ import TestSupport
         var slowest = 0.0
         for _ in 0..<20 {
             let asked = Date()
-            #expect(try server.request("/healthz")?.status == 200)
+            #expect(try server.get("/healthz").status == 200)
             slowest = max(slowest, Date().timeIntervalSince(asked))
             usleep(50_000)
         }
@@ -202,7 +202,10 @@ import TestSupport
         // A new database after it is taken, with the site file's records beside it.
         #expect(try run(["seed", "--csv", folder.write("edited.csv", RegistryReloadTests.editedCSV), "--db", folder.path("next.db")]).status == 0)
         #expect(rename(folder.path("next.db"), folder.path("registry.db")) == 0)
-        #expect(waitFor(server, "/ports/7000") { $0.body.contains("newsvc") && $0.body.contains("site-svc-7000") })
+        #expect(try waitUntil {
+            let answer = try server.get("/ports/7000").body
+            return answer.contains("newsvc") && answer.contains("site-svc-7000")
+        })
     }
 
     @Test func aSiteFilePastTheRowCapIsRefusedSayingWhy() throws {

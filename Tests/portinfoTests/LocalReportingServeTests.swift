@@ -2,24 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-/// One request on a new connection to `server`, with exactly these header fields (Host included).
-func ask(_ server: ServerProcess, _ target: String, _ headers: [(String, String)], method: String = "GET") throws -> ParsedResponse {
-    let client = try server.client()
-    client.send("\(method) \(target) HTTP/1.1\r\n" + headers.map { "\($0.0): \($0.1)\r\n" }.joined() + "Connection: close\r\n\r\n")
-    return try #require(client.readResponse(headOnly: method == "HEAD"))
-}
-
-extension ParsedResponse {
-    /// Every value of the field `name`, in order.
-    func values(_ name: String) -> [String] {
-        headers.filter { $0.0.lowercased() == name.lowercased() }.map(\.1)
-    }
-
-    var json: [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any]
-    }
-}
-
 @Suite struct LocalReportingServeTests {
     static let risk = "which is not loopback, would show this host's processes, users and ports to anyone who can reach it: "
         + "require a token (PORTINFO_LOCAL_TOKEN, or --local-token), allow only some networks (--local-allow CIDR,...), "
@@ -90,70 +72,20 @@ extension ParsedResponse {
         #expect(result.error == "portinfo: \(message)\n")
     }
 
-    /// The rules of the CORS table, through a real server: a few of its cells.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
-    func hostStateReachesOnlyTheOriginsAllowedThroughARealServer() throws {
-        let folder = try seededFolder()
-        let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--local-cors-origins", "https://ops.example",
-                                        "--access-log", "off"], environment: ["PORTINFO_LOCAL_TOKEN": "s3cret"])
-        let host = ("Host", "127.0.0.1:\(server.port)"), token = ("Authorization", "Bearer s3cret")
-
-        // A foreign page with the right token: the registry answer, for any page, without listeners.
-        let foreign = try ask(server, "/ports/\(server.port)", [host, token, ("Origin", "https://evil.example")])
-        #expect(foreign.status == 200 && foreign.json?["listeners"] == nil)
-        #expect(foreign.values("Access-Control-Allow-Origin") == ["*"])
-        #expect(foreign.values("Vary") == ["Accept, Origin, Authorization"])
-        #expect(foreign.header("Cache-Control") == "public, max-age=3600" && foreign.header("ETag") != nil)
-
-        // The ops page with the token: listeners, for that page only, never stored.
-        let ops = try ask(server, "/ports/\(server.port)", [host, token, ("Origin", "https://ops.example")])
-        #expect((ops.json?["listeners"] as? [[String: Any]])?.first?["pid"] as? Int == Int(server.process.processIdentifier))
-        #expect(ops.values("Access-Control-Allow-Origin") == ["https://ops.example"])
-        #expect(ops.header("Cache-Control") == "no-store" && ops.header("ETag") == nil)
-
-        // A refusal of the method says who may read it once.
-        let post = try ask(server, "/listeners", [host, ("Origin", "https://ops.example"), ("Content-Length", "0")], method: "POST")
-        #expect(post.status == 405 && post.values("Access-Control-Allow-Origin") == ["https://ops.example"])
-
-        // The ops page may send the token.
-        let preflight = try ask(server, "/listeners", [host, ("Origin", "https://ops.example"), ("Access-Control-Request-Method", "GET"),
-                                                        ("Access-Control-Request-Headers", "authorization")], method: "OPTIONS")
-        #expect(preflight.status == 204 && preflight.values("Access-Control-Allow-Origin") == ["https://ops.example"])
-        #expect(preflight.header("Access-Control-Allow-Headers") == "If-None-Match, Content-Type, Authorization")
-    }
-
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
-    func withoutATokenARebindingNameIsRefusedThroughARealServer() throws {
-        let folder = try seededFolder()
-        let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local", "--local-hosts", "portinfo.internal",
-                                        "--access-log", "off"])
-        for name in ["127.0.0.1:\(server.port)", "localhost:\(server.port)", "[::1]:\(server.port)", "portinfo.internal"] {
-            #expect(try ask(server, "/listeners", [("Host", name)]).status == 200, "\(name)")
-        }
-        let rebound = try ask(server, "/listeners", [("Host", "attacker.example:\(server.port)")])
-        #expect(rebound.status == 403 && rebound.header("Content-Type") == "application/problem+json")
-        let port = try ask(server, "/ports/\(server.port)", [("Host", "attacker.example")])
-        #expect(port.status == 200 && port.json?["listeners"] == nil)
-    }
-
     @Test func problemsAndTheRegistryNameNoPathOfTheServers() throws {
         let folder = try seededFolder()
         let database = folder.path("registry.db")
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
-        let registry = try ask(server, "/registry", [("Host", "localhost")])
+        let registry = try server.get("/registry")
         #expect(registry.json?["source"] as? String == "traps.csv")
         #expect(truncate(database, 0) == 0)
         // The server notices within a second or two, and keeps serving the registry it holds.
-        var health = try ask(server, "/healthz", [("Host", "localhost")])
-        let deadline = Date().addingTimeInterval(10)
-        while !health.body.contains("degraded") && Date() < deadline {
-            usleep(100_000)
-            health = try ask(server, "/healthz", [("Host", "localhost")])
-        }
+        #expect(try waitUntil { try server.get("/healthz").body.contains("degraded") })
+        let health = try server.get("/healthz")
         #expect(health.status == 200 && health.body.contains("degraded"))
         #expect(!health.body.contains(folder.url.path) && !health.body.contains("registry.db"))
-        let missing = try ask(server, "/services/no-such-service", [("Host", "localhost")])
+        let missing = try server.get("/services/no-such-service")
         #expect(missing.status == 404 && !missing.body.contains(folder.url.path))
-        #expect(try ask(server, "/services/ftp", [("Host", "localhost")]).status == 200)
+        #expect(try server.get("/services/ftp").status == 200)
     }
 }

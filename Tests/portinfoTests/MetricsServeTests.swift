@@ -7,11 +7,11 @@ import TestSupport
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
         for target in ["/ports/600", "/ports/600?pretty", "/healthz"] {
-            #expect(try server.request(target)?.status == 200, "\(target)")
+            #expect(try server.get(target).status == 200, "\(target)")
         }
-        #expect(try server.request("/registry", method: "HEAD")?.status == 200)
-        #expect(try server.request("/no/such/path")?.status == 404)
-        #expect(try server.request("/ports/70000")?.status == 400)
+        #expect(try server.get("/registry", method: "HEAD").status == 200)
+        #expect(try server.get("/no/such/path").status == 404)
+        #expect(try server.get("/ports/70000").status == 400)
         let refused = try server.client()
         refused.send("GET /ports/600 HTTP/1.1\r\n\r\n") // no Host: the HTTP layer refuses it
         #expect(refused.readResponse()?.status == 400)
@@ -61,12 +61,7 @@ import TestSupport
         #expect(atTheLimit.value("portinfo_http_open_connections") == 2)
 
         second = nil // closes it
-        var open: Double?
-        for _ in 0..<250 where open != 1 {
-            usleep(20_000)
-            open = try scrape(first).value("portinfo_http_open_connections")
-        }
-        #expect(open == 1)
+        #expect(try waitUntil { try scrape(first).value("portinfo_http_open_connections") == 1 })
     }
 
     /// GET /metrics on `client`'s kept-alive connection, parsed.

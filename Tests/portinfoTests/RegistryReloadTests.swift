@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import Synchronization
 import Testing
 import TestSupport
 
@@ -22,38 +23,48 @@ import TestSupport
 
     /// Keep-alive clients asking `targets` in turn until `stop`, each on a thread of its own:
     /// every answer each of them got, in order.
-    final class Load: @unchecked Sendable {
-        private let lock = NSLock()
-        private var seen: [[Observation]]
-        private var running = true
+    final class Load: Sendable {
+        private struct State {
+            var seen: [[Observation]]
+            var running = true
+        }
+
+        private let state: Mutex<State>
         private let done = DispatchGroup()
+        private let targets: [String]
 
         init(port: Int, clients: Int, targets: [String]) {
-            seen = Array(repeating: [], count: clients)
+            self.targets = targets
+            state = Mutex(State(seen: Array(repeating: [], count: clients)))
             for index in 0..<clients {
                 done.enter()
                 Thread { [self] in
                     defer { done.leave() }
                     guard let client = try? RawClient(port: port) else { return }
                     var turn = index
-                    while lock.withLock({ running }) {
+                    while state.withLock({ $0.running }) {
                         let target = targets[turn % targets.count]
                         client.send("GET \(target) HTTP/1.1\r\nHost: localhost\r\n\r\n")
                         turn += 1
                         let response = client.readResponse()
                         let observation = Observation(at: Date(), target: target, status: response?.status ?? 0,
                                                       tag: response?.header("ETag"), body: response?.body ?? "")
-                        lock.withLock { seen[index].append(observation) }
+                        state.withLock { $0.seen[index].append(observation) }
                         if response == nil { return }
                     }
                 }.start()
             }
         }
 
+        /// Whether every client has had, for every target, an answer that `accept` takes.
+        func everyClientSawEveryTarget(_ accept: (Observation) -> Bool) -> Bool {
+            state.withLock { $0.seen.allSatisfy { Set($0.filter(accept).map(\.target)).count == targets.count } }
+        }
+
         func stop() -> [[Observation]] {
-            lock.withLock { running = false }
+            state.withLock { $0.running = false }
             done.wait()
-            return lock.withLock { seen }
+            return state.withLock { $0.seen }
         }
     }
 
@@ -63,13 +74,12 @@ import TestSupport
         let edited = folder.write("edited.csv", Self.editedCSV)
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
         let load = Load(port: server.port, clients: 4, targets: ["/ports/600", "/registry", "/services/ipcserver", "/ports/7000"])
-        usleep(300_000)
+        #expect(waitUntil { load.everyClientSawEveryTarget { _ in true } })
         let reseed = try run(["seed", "--csv", edited, "--db", database])
         let seeded = Date()
         #expect(reseed.status == 0 && reseed.output.contains("1 added, 0 removed, 2 changed"), "\(reseed.output)")
-        // Until every client has seen the new registry, and a little longer.
-        #expect(waitFor(server, "/ports/600") { $0.body.contains("renamed") })
-        usleep(500_000)
+        let isNew = { (body: String) in ["renamed", "newsvc", "edited.csv"].contains { body.contains($0) } }
+        #expect(waitUntil { load.everyClientSawEveryTarget { isNew($0.body) } })
         let seen = load.stop()
 
         let all = seen.flatMap { $0 }
@@ -81,7 +91,6 @@ import TestSupport
         #expect(bodies.values.allSatisfy { $0.count == 1 }, "\(bodies.filter { $0.value.count > 1 }.keys)")
         #expect(bodies.count == 8, "4 targets, 2 registries: \(bodies.keys.sorted())")
         // Each client, once it has seen the new registry, never sees the old one again.
-        let isNew = { (body: String) in ["renamed", "newsvc", "edited.csv"].contains { body.contains($0) } }
         for client in seen {
             let new = try #require(client.firstIndex { isNew($0.body) }, "every client saw the new registry")
             #expect(client[new...].allSatisfy { isNew($0.body) })
@@ -91,7 +100,7 @@ import TestSupport
         print("registry switch: \(String(format: "%.3f", switchSeconds)) s after the seed ended; \(all.count) requests, none failed")
         #expect(switchSeconds < 10, "switched after \(switchSeconds) s (the server checks every second)")
 
-        let metrics = try #require(try server.request("/metrics")?.body)
+        let metrics = try server.get("/metrics").body
         #expect(try PrometheusText(metrics).value("portinfo_registry_reloads_total") == 1)
         #expect(try PrometheusText(metrics).value("portinfo_registry_records") == 14)
         let log = server.stop().log
@@ -113,28 +122,31 @@ import TestSupport
         try handle.write(contentsOf: try Data(contentsOf: URL(fileURLWithPath: replacement)))
         try handle.close()
         #expect(try FileManager.default.attributesOfItem(atPath: database)[.systemFileNumber] as? UInt64 == inode)
-        #expect(waitFor(server, "/ports/7000") { $0.body.contains("newsvc") })
-        #expect(try server.request("/healthz")?.body == #"{"status":"ok"}"# + "\n")
+        #expect(try waitUntil { try server.get("/ports/7000").body.contains("newsvc") })
+        #expect(try server.get("/healthz").body == #"{"status":"ok"}"# + "\n")
     }
 
     @Test func aTruncatedThenDeletedDatabaseIsNotTakenAndTheRegistryHeldIsServedUntilASoundOneIsBack() throws {
         let folder = try seededFolder()
         let database = folder.path("registry.db")
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
-        let before = try #require(try server.request("/ports/600"))
+        let before = try server.get("/ports/600")
 
         #expect(truncate(database, 0) == 0)
-        #expect(waitFor(server, "/healthz") { $0.body.contains("not a portinfo registry this server can serve") })
-        let during = try #require(try server.request("/ports/600"))
+        #expect(try waitUntil { try server.get("/healthz").body.contains("not a portinfo registry this server can serve") })
+        let during = try server.get("/ports/600")
         #expect(during.status == 200 && during.body == before.body && during.header("ETag") == before.header("ETag"))
 
         #expect(unlink(database) == 0)
-        #expect(waitFor(server, "/healthz") { $0.status == 200 && $0.body.contains(#""status":"degraded","reason":"the database file was deleted"#) })
-        #expect(try server.request("/services/ipcserver")?.status == 200)
+        #expect(try waitUntil {
+            let health = try server.get("/healthz")
+            return health.status == 200 && health.body.contains(#""status":"degraded","reason":"the database file was deleted"#)
+        })
+        #expect(try server.get("/services/ipcserver").status == 200)
 
         #expect(try run(["seed", "--csv", folder.write("edited.csv", Self.editedCSV), "--db", database]).status == 0)
-        #expect(waitFor(server, "/healthz") { $0.body == #"{"status":"ok"}"# + "\n" })
-        #expect(try server.request("/ports/7000")?.body.contains("newsvc") == true)
+        #expect(try waitUntil { try server.get("/healthz").body == #"{"status":"ok"}"# + "\n" })
+        #expect(try server.get("/ports/7000").body.contains("newsvc"))
         let log = server.stop().log
         #expect(log.contains("not switching registries: \(database): "))
         #expect(log.contains("not switching registries: \(database) is gone"))
@@ -145,21 +157,8 @@ import TestSupport
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"])
         kill(server.process.processIdentifier, SIGHUP)
-        usleep(300_000)
-        #expect(try server.request("/healthz")?.status == 200)
-        let (status, log) = server.stop()
-        #expect(status == 0)
-        #expect(log.contains("SIGHUP: checking the registry database"))
+        #expect(waitUntil { server.loggedSinceStart.contains("SIGHUP: checking the registry database") })
+        #expect(try server.get("/healthz").status == 200)
+        #expect(server.stop().status == 0)
     }
-}
-
-/// Asks `target` until `accept` takes the answer (up to 20 s: the server looks every second);
-/// whether it did.
-func waitFor(_ server: ServerProcess, _ target: String, _ accept: (ParsedResponse) -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline {
-        if let response = try? server.request(target), accept(response) { return true }
-        usleep(50_000)
-    }
-    return false
 }

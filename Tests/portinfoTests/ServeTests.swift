@@ -5,17 +5,12 @@ import Testing
 import TestSupport
 
 @Suite struct ServeTests {
-    @Test func servesTheRegistryOverHTTP() throws {
+    /// What a live server answers is asserted by the shared test bodies of PortInfoAPITests (those
+    /// taking a `Serving`); here, what it says it serves.
+    @Test func theStartupLineNamesTheRegistryServed() throws {
         let folder = try seededFolder()
         let server = try ServerProcess(["--db", folder.path("registry.db")])
         #expect(server.startupLog.contains("registry \(folder.path("registry.db")): 13 records from traps.csv, newest IANA date 2024-12-20, "))
-        let response = try #require(try server.request("/ports/600"))
-        #expect(response.status == 200)
-        #expect(response.header("Content-Type")?.hasPrefix("application/json") == true)
-        let json = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as! [String: Any]
-        #expect((json["records"] as! [[String: Any]]).map { $0["service"] as? String } == ["ipcserver", "ipcserver"])
-        #expect(try server.request("/healthz")?.status == 200)
-        #expect(try server.request("/ports/70000")?.status == 400)
     }
 
     /// Held to one processor, it starts one I/O thread and two query threads (two I/O threads
@@ -26,7 +21,7 @@ import TestSupport
         #expect(held.startupLog.contains(" with 1 I/O thread; "))
         #expect(threadNames(of: held).filter { $0.hasPrefix("portinfo.worker") }.count == 1)
         #expect(threadNames(of: held).filter { $0 == "portinfo-query" }.count == 2)
-        #expect(try held.request("/ports/600")?.status == 200)
+        #expect(try held.get("/ports/600").status == 200)
 
         let told = try ServerProcess(["--db", folder.path("registry.db"), "--worker-threads", "3"], cpus: "0")
         #expect(told.startupLog.contains(" with 3 I/O threads; "))
@@ -71,7 +66,7 @@ import TestSupport
         let database = folder.path("new.db")
         let first = try ServerProcess(["--db", database, "--csv", csv])
         #expect(first.startupLog.contains("seeded \(database): 13 records"))
-        #expect(try first.request("/ports/63")?.status == 200)
+        #expect(try first.get("/ports/63").status == 200)
         _ = first.stop()
         let second = try ServerProcess(["--db", database], environment: ["PORTINFO_CSV": csv])
         #expect(second.startupLog.contains("\(database) is unchanged: already seeded from this CSV"))
@@ -85,7 +80,7 @@ import TestSupport
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
         let server = try ServerProcess(["--db", database])
         for target in ["/ports/600", "/services/whois%2B%2B", "/search?q=sun", "/registry"] {
-            #expect(try server.request(target)?.status == 200, "\(target)")
+            #expect(try server.get(target).status == 200, "\(target)")
         }
         _ = server.stop()
         #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
@@ -121,29 +116,6 @@ import TestSupport
 }
 
 @Suite struct LocalHostServeTests {
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
-    func theServerReportsItsOwnSocketToThoseWithTheToken() throws {
-        let folder = try seededFolder()
-        let server = try ServerProcess(["--db", folder.path("registry.db"), "--report-local"],
-                                       environment: ["PORTINFO_LOCAL_TOKEN": "s3cret", "PORTINFO_SCAN_MAX_AGE": "0"])
-        #expect(try server.request("/listeners")?.status == 401)
-        let response = try #require(try server.request("/listeners?port=\(server.port)", headers: ["Authorization": "Bearer s3cret"]))
-        #expect(response.status == 200)
-        let json = try JSONSerialization.jsonObject(with: Data(response.body.utf8)) as! [String: Any]
-        let listeners = json["listeners"] as! [[String: Any]]
-        #expect(listeners.count == 1)
-        #expect(listeners.first?["pid"] as? Int == Int(server.process.processIdentifier))
-        #expect(listeners.first?["process"] as? String == "portinfo")
-        #expect(listeners.first?["address"] as? String == "127.0.0.1")
-    }
-
-    @Test func offUnlessAsked() throws {
-        let folder = try seededFolder()
-        let server = try ServerProcess(["--db", folder.path("registry.db")], environment: ["PORTINFO_REPORT_LOCAL": "0"])
-        #expect(try server.request("/listeners")?.status == 404)
-        #expect(try server.request("/free-ports")?.status == 404)
-    }
-
     @Test func badLocalSettingsAreRefusedInOneLine() throws {
         let folder = try seededFolder()
         let result = try run(["serve", "--db", folder.path("registry.db"), "--report-local", "--local-allow", "10.0.0.0/8,bogus"])
@@ -153,7 +125,7 @@ import TestSupport
         #expect(flag.error == "portinfo: PORTINFO_REPORT_LOCAL='maybe' must be 1 or 0\n")
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func theListenersCommandShowsThisProcessesSocket() throws {
         let folder = try seededFolder()
         let socket = try #require(LoopbackSocket(.tcp, .ipv4))

@@ -36,17 +36,17 @@ import TestSupport
         #expect(try run(["lookup", "40005", "--db", database]).output.hasPrefix("port 40005 (user range): unassigned\n"))
 
         let server = try ServerProcess(["--db", database, "--access-log", "off"])
-        let relay = try #require(try server.request("/ports/40005")?.json)
+        let relay = try #require(try server.get("/ports/40005").json)
         #expect(relay["status"] as? String == "unassigned")
         let record = try #require((relay["records"] as? [[String: Any]])?.first)
         #expect(record["source"] as? String == "site" && record["assignee"] as? String == "team-observability")
         #expect(record["ports"] as? [String: Int] == ["first": 40000, "last": 40009])
         #expect(record["notes"] as? String == "One port per relay worker")
-        let billing = try #require(try server.request("/services/billing-api")?.json)
+        let billing = try #require(try server.get("/services/billing-api").json)
         #expect((billing["records"] as? [[String: Any]])?.map { $0["source"] as? String } == ["site"])
-        let search = try #require(try server.request("/search?q=billing")?.json)
+        let search = try #require(try server.get("/search?q=billing").json)
         #expect((search["results"] as? [[String: Any]])?.contains { $0["service"] as? String == "billing-api" } == true)
-        let registry = try #require(try server.request("/registry")?.json)
+        let registry = try #require(try server.get("/registry").json)
         #expect((registry["site"] as? [String: Any])?["source"] as? String == "site.csv")
         #expect((registry["site"] as? [String: Any])?["record_count"] as? Int == 3)
     }
@@ -96,27 +96,27 @@ import TestSupport
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--access-log", "off"],
                                        environment: ["PORTINFO_SITE_PORTS": site])
         #expect(server.startupLog.contains("site ports: line 4: wiki-sync 600/tcp claims a port IANA assigns to ipcserver"))
-        #expect(try server.request("/services/billing-api")?.status == 200)
+        #expect(try server.get("/services/billing-api").status == 200)
 
         // An edit is taken (written to a new file renamed over the old, as editors and tools do).
         let edited = folder.write("site.csv.new", Self.siteCSV + "docs-preview,7001,tcp,Docs preview server,team-docs,,\n")
         #expect(rename(edited, site) == 0)
-        #expect(waitFor(server, "/services/docs-preview") { $0.status == 200 })
+        #expect(try waitUntil { try server.get("/services/docs-preview").status == 200 })
 
         // A bad edit is not: the registry with the last good site file is served, and health says why.
         folder.write("site.csv", "Service Name,Port Number\nbroken,1\n")
-        #expect(waitFor(server, "/healthz") { $0.body.contains(#""status":"degraded","reason":"the site ports file cannot be read"#) })
-        #expect(try server.request("/services/docs-preview")?.status == 200)
+        #expect(try waitUntil { try server.get("/healthz").body.contains(#""status":"degraded","reason":"the site ports file cannot be read"#) })
+        #expect(try server.get("/services/docs-preview").status == 200)
         let log = server.stop().log
         #expect(log.contains("not switching registries: \(site) line 1: the required column 'Transport Protocol' is missing"), "\(log)")
     }
 
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/net/tcp"), "needs /proc/net/tcp (Linux procfs)"))
+    @Test(.needsProcNet)
     func freePortsNeverOffersAPortTheSiteAssigns() throws {
         let folder = try seededFolder()
         let site = folder.write("site.csv", Self.siteCSV)
         let server = try ServerProcess(["--db", folder.path("registry.db"), "--site-ports", site, "--report-local", "--access-log", "off"])
-        let free = try ask(server, "/free-ports?from=39998&count=5&transport=tcp", [("Host", "localhost")])
+        let free = try server.get("/free-ports?from=39998&count=5&transport=tcp")
         #expect(free.status == 200)
         let ports = try #require(free.json?["ports"] as? [Int])
         #expect(ports.count == 5)

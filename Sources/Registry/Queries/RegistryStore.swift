@@ -125,7 +125,6 @@ public final class RegistryStore {
         SELECT \(KnownUse.columns) FROM known_uses k INDEXED BY known_uses_by_port
         WHERE k.port_first <= ?1 AND k.port_last >= ?1 AND (?2 IS NULL OR k.transport = ?2) ORDER BY k.id
         """
-    private static let everydayNamesOfServiceSQL = "SELECT \(EverydayName.columns) FROM everyday_names e WHERE e.service = ?1 ORDER BY e.id"
     private static let everydayNamesOfPortSQL = "SELECT \(EverydayName.columns) FROM everyday_names e WHERE e.port = ?1 ORDER BY e.id"
     /// How far the widest range row reaches beyond its first port: bounds the range scan.
     private let widestRange: Int
@@ -135,7 +134,6 @@ public final class RegistryStore {
     private let searchKnownUses: Statement
     private let knownUseNames: KnownUseNames
     private let knownUsesCovering: Statement
-    private let everydayNamesOfService: Statement
     private let everydayNamesOfPort: Statement
 
     /// How long any one statement may run before it is stopped; nil: as long as it takes.
@@ -184,7 +182,6 @@ public final class RegistryStore {
         searchKnownUses = try database.prepare(Self.searchKnownUsesSQL)
         knownUseNames = try KnownUseNames(database)
         knownUsesCovering = try database.prepare(Self.knownUsesCoveringSQL)
-        everydayNamesOfService = try database.prepare(Self.everydayNamesOfServiceSQL)
         everydayNamesOfPort = try database.prepare(Self.everydayNamesOfPortSQL)
     }
 
@@ -264,15 +261,6 @@ public final class RegistryStore {
             try knownUsesCovering.bind(port, at: 1)
             try knownUsesCovering.bind(transport?.rawValue, at: 2)
             return try knownUsesCovering.rows(KnownUse.init(row:))
-        }
-    }
-
-    /// The everyday names of the service `name` (compared case-insensitively), in the order of
-    /// knowledge/everyday-names.csv.
-    public func everydayNames(for name: String) throws -> [EverydayName] {
-        try withinBudget {
-            try everydayNamesOfService.bind(name.lowercased(), at: 1)
-            return try everydayNamesOfService.rows { EverydayName(row: $0) }
         }
     }
 
