@@ -52,9 +52,6 @@ struct Expected: Sendable {
     /// The answers, in order; none: the connection is closed with no answer.
     let answers: [Answer]
     let afterwards: Afterwards
-    /// A coarse bound on the wait for the first answer (or for the close when there is none),
-    /// for the cases where answering at once, not at a timeout, is the point.
-    var within: Duration?
 
     /// The registry's answer about port 600, on a connection kept alive.
     static let port600 = Expected(answers: [.port600], afterwards: .keptAlive)
@@ -63,9 +60,10 @@ struct Expected: Sendable {
     static let closedWithoutAnswer = Expected(answers: [], afterwards: .closed)
 
     /// Refused by the HTTP layer: a problem answer, then the connection closed (after a refusal
-    /// the server can no longer tell where a next request would start).
-    static func refused(_ status: Int, fields: [String: String] = [:], within: Duration? = nil) -> Expected {
-        Expected(answers: [.problem(status, fields: fields)], afterwards: .closed, within: within)
+    /// the server can no longer tell where a next request would start). A case refused "at once"
+    /// needs no clock: a server that waited for more would answer 408 at its header timeout.
+    static func refused(_ status: Int, fields: [String: String] = [:]) -> Expected {
+        Expected(answers: [.problem(status, fields: fields)], afterwards: .closed)
     }
 
     /// A well-framed request the API answers with a problem, on a connection kept alive.

