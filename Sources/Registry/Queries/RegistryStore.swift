@@ -41,14 +41,14 @@ public final class RegistryStore {
 
     public let database: Database
     /// What `Record(row:)` reads, in its order; IANA's empty fields as NULL.
-    private static let recordColumns = """
+    static let recordColumns = """
         r.id, nullif(r.service_name, ''), r.transport, r.port_first, r.port_last, nullif(r.description, ''),
         r.assignee_names, r.contact_names, nullif(r.registration_date, ''), nullif(r.modification_date, ''),
         r.reference_list, nullif(r.service_code, ''), nullif(r.unauthorized_use_reported, ''),
         nullif(r.assignment_notes, ''), r.status, r.source
         """
     /// How many columns `recordColumns` are: the search page's own columns follow them.
-    private static let recordColumnCount = 16
+    static let recordColumnCount = 16
     /// ?1 port, ?2 transport or NULL, ?3 the widest range's span.
     private static let coveringPortSQL = """
         SELECT \(recordColumns) FROM records r INDEXED BY records_by_port
@@ -60,67 +60,6 @@ public final class RegistryStore {
         ORDER BY 1
         """
     private static let namedSQL = "SELECT \(recordColumns) FROM records r WHERE r.service_folded = ? ORDER BY r.id"
-    /// A page of the records a search finds (?6 at most, from ?7 on), each with its rank
-    /// (SearchRank's raw values), the everyday name it was found through, and how many records
-    /// match in all. A record matches when it holds every word (?1: its relevance), when its name
-    /// starts with the words run together (?3), or when ?3 is an everyday name of its service.
-    /// Each record comes from one of the three, so nothing is grouped: the word matches (FTS5,
-    /// the most) first, then the names and everyday names the words missed (index searches).
-    /// Whether a match holds the words as a phrase (?5) is a probe into that query's rows, which
-    /// are among the word matches. The rank takes ?2 the text as a name and ?4 the words' initials.
-    private static let searchPageSQL = """
-        WITH words(id, score) AS (
-            SELECT rowid, bm25(records_fts, 10.0, 2.0, 1.0) FROM records_fts WHERE records_fts MATCH ?1
-        ),
-        everyday(id, record, name_start) AS (
-            SELECT max(e.id), r.id, r.service_joined >= ?3 AND r.service_joined < ?3 || char(1114111)
-            FROM everyday_names e INDEXED BY everyday_names_by_joined
-            JOIN records r INDEXED BY records_by_service ON r.service_folded = e.service AND r.port_first <= e.port AND r.port_last >= e.port
-            WHERE e.name_joined = ?3 GROUP BY r.id
-        ),
-        matched(id, score, everyday, phrase) AS (
-            SELECT w.id, w.score, CASE WHEN EXISTS (SELECT 1 FROM everyday) THEN (SELECT v.id FROM everyday v WHERE v.record = w.id) END,
-                   w.id IN (SELECT rowid FROM records_fts WHERE records_fts MATCH ?5)
-            FROM words w
-            UNION ALL
-            SELECT n.id, NULL, CASE WHEN EXISTS (SELECT 1 FROM everyday) THEN (SELECT v.id FROM everyday v WHERE v.record = n.id) END, 0
-            FROM records n INDEXED BY records_by_joined_name
-            WHERE n.service_joined >= ?3 AND n.service_joined < ?3 || char(1114111) AND n.id NOT IN (SELECT id FROM words)
-            UNION ALL
-            SELECT v.record, NULL, v.id, 0 FROM everyday v WHERE NOT v.name_start AND v.record NOT IN (SELECT id FROM words)
-        )
-        SELECT \(recordColumns), CASE
-                WHEN r.service_folded = ?2 AND r.port_first IS NOT NULL THEN 0
-                WHEN m.everyday IS NOT NULL THEN 1
-                WHEN r.service_folded = ?2 THEN 2
-                WHEN r.service_joined >= ?3 AND r.service_joined < ?3 || char(1114111) THEN 3
-                WHEN m.score IS NOT NULL AND r.service_folded = ?4 THEN 3
-                WHEN m.phrase THEN 4
-                ELSE 5 END AS rank, (SELECT count(*) FROM matched), e.id, \(EverydayName.columns)
-        FROM matched m JOIN records r ON r.id = m.id LEFT JOIN everyday_names e ON e.id = m.everyday
-        ORDER BY rank, r.port_first IS NULL, CASE WHEN rank = 3 THEN length(r.service_joined) END, coalesce(m.score, 0), r.id
-        LIMIT ?6 OFFSET ?7
-        """
-    /// The known uses a search finds: ?1 every word, ?3 the words as a phrase, ?5 those with a name
-    /// starting with ?2, the words run together (KnownUseNames); at most ?4, best first
-    /// (SearchRank's raw values).
-    private static let searchKnownUsesSQL = """
-        WITH hits(id, phrase) AS (
-            SELECT rowid, 0 FROM known_uses_fts WHERE known_uses_fts MATCH ?1
-            UNION ALL
-            SELECT rowid, 1 FROM known_uses_fts WHERE known_uses_fts MATCH ?3
-            UNION ALL
-            SELECT value, 0 FROM json_each(?5)
-        ),
-        matched AS (SELECT id, max(phrase) AS phrase FROM hits GROUP BY id)
-        SELECT \(KnownUse.columns), CASE
-                WHEN instr(k.names_joined, ' ' || ?2 || ' ') > 0 THEN 1
-                WHEN instr(k.names_joined, ' ' || ?2) > 0 THEN 3
-                WHEN m.phrase THEN 4
-                ELSE 5 END AS rank
-        FROM matched m JOIN known_uses k ON k.id = m.id
-        ORDER BY rank, k.id LIMIT ?4
-        """
     private static let knownUsesCoveringSQL = """
         SELECT \(KnownUse.columns) FROM known_uses k INDEXED BY known_uses_by_port
         WHERE k.port_first <= ?1 AND k.port_last >= ?1 AND (?2 IS NULL OR k.transport = ?2) ORDER BY k.id
@@ -130,9 +69,7 @@ public final class RegistryStore {
     private let widestRange: Int
     private let coveringPort: Statement
     private let named: Statement
-    private let searchPage: Statement
-    private let searchKnownUses: Statement
-    private let knownUseNames: KnownUseNames
+    private let searching: RegistrySearch
     private let knownUsesCovering: Statement
     private let everydayNamesOfPort: Statement
 
@@ -178,9 +115,7 @@ public final class RegistryStore {
             "SELECT max(port_last - port_first) FROM records WHERE port_last > port_first") ?? "0") ?? 0
         coveringPort = try database.prepare(Self.coveringPortSQL)
         named = try database.prepare(Self.namedSQL)
-        searchPage = try database.prepare(Self.searchPageSQL)
-        searchKnownUses = try database.prepare(Self.searchKnownUsesSQL)
-        knownUseNames = try KnownUseNames(database)
+        searching = try RegistrySearch(database)
         knownUsesCovering = try database.prepare(Self.knownUsesCoveringSQL)
         everydayNamesOfPort = try database.prepare(Self.everydayNamesOfPortSQL)
     }
@@ -208,50 +143,11 @@ public final class RegistryStore {
         }
     }
 
-    /// Search over service names, descriptions and notes, and the names people use for services:
-    /// a record matches when every word of `query` starts a word of it, when its name starts with
-    /// the words run together, or when the query is an everyday name of its service. Ranked by
-    /// SearchRank, then records with ports first, then by relevance. Beside the page, the known
-    /// uses the query matches the same ways (their product, other names, use and vendor).
+    /// Search over service names, descriptions and notes, and the names people use for services
+    /// (RegistrySearch says how matches are found and ranked).
     public func search(_ query: SearchQuery, limit: Int = defaultSearchLimit, offset: Int = 0) throws -> SearchResults {
         precondition((1...Self.maximumSearchLimit).contains(limit) && offset >= 0, "callers validate limit and offset")
-        guard let match = query.ftsQuery, let phrase = query.ftsPhrase else { return SearchResults(total: 0, hits: [], knownUses: []) }
-        let joined = query.joinedWords
-        return try withinBudget {
-            var (hits, total) = try searchPage(match: match, phrase: phrase, query: query, limit: limit, offset: offset)
-            // A page past the last match has no row to carry the total: the first page's gives it.
-            if hits.isEmpty && offset > 0 {
-                total = try searchPage(match: match, phrase: phrase, query: query, limit: 1, offset: 0).total
-            }
-            try searchKnownUses.bind(match, at: 1)
-            try searchKnownUses.bind(joined, at: 2)
-            try searchKnownUses.bind(phrase, at: 3)
-            try searchKnownUses.bind(Self.maximumKnownUseHits, at: 4)
-            try searchKnownUses.bind(knownUseNames.ids(namedFrom: joined), at: 5)
-            let uses = try searchKnownUses.rows { row in
-                KnownUseHit(knownUse: try KnownUse(row: row), rank: SearchRank(rawValue: row.int(at: KnownUse.columnCount))!)
-            }
-            return SearchResults(total: total, hits: hits, knownUses: uses)
-        }
-    }
-
-    /// One run of `searchPage`: its records, and how many match in all (0 when the page is empty).
-    private func searchPage(match: String, phrase: String, query: SearchQuery, limit: Int, offset: Int) throws -> (hits: [RecordHit], total: Int) {
-        try searchPage.bind(match, at: 1)
-        try searchPage.bind(query.serviceName, at: 2)
-        try searchPage.bind(query.joinedWords, at: 3)
-        try searchPage.bind(query.initials, at: 4)
-        try searchPage.bind(phrase, at: 5)
-        try searchPage.bind(limit, at: 6)
-        try searchPage.bind(offset, at: 7)
-        let rankColumn = Int32(Self.recordColumnCount)
-        var total = 0
-        let hits = try searchPage.rows { row in
-            total = row.int(at: rankColumn + 1)
-            return RecordHit(record: Record(row: row), rank: SearchRank(rawValue: row.int(at: rankColumn))!,
-                             everydayName: row.optionalInt(at: rankColumn + 2).map { _ in EverydayName(row: row, from: rankColumn + 3) })
-        }
-        return (hits, total)
+        return try withinBudget { try searching.results(for: query, limit: limit, offset: offset) }
     }
 
     /// The known uses of `port` that vendors document, in the order of knowledge/known-uses.csv;
