@@ -291,9 +291,6 @@ struct ConnectionLifecycle {
 
     /// Whether the connection is over.
     var isClosed: Bool { ending == .closed }
-
-    /// Whether nothing is under way: no request arriving or being answered, no output waiting.
-    var isIdle: Bool { answering == nil && output.isEmpty && input.isEmpty && parser.isBetweenRequests }
 }
 
 private extension ContinuousClock.Instant {

@@ -41,7 +41,6 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     var initialInterest: ConnectionLifecycle.Interest { registered }
 
     var deadline: ContinuousClock.Instant? { lifecycle.deadline }
-    var isClosed: Bool { lifecycle.isClosed }
 
     // MARK: Events, on the worker's thread
 
