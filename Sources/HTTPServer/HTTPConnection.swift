@@ -136,7 +136,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
         // The server may have begun stopping while the application worked: this answer says so.
         if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown(at: time) }
         lifecycle.answered(response, at: time)
-        services.delegate.sent(response, for: .answered(request.request), to: remoteAddress, after: ContinuousClock.now - request.started)
+        services.delegate.sent(response, for: .answered(request.request), to: remoteAddress, after: worker.now() - request.started)
     }
 }
 

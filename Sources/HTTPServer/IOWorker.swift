@@ -28,6 +28,8 @@ final class IOWorker: @unchecked Sendable {
     private let epoll: EpollSet
     private let wakeUp: WakeUpSignal
     private let services: HTTPServices
+    /// The time, for deadlines and how long answers took: ContinuousClock's, but for tests.
+    let now: @Sendable () -> ContinuousClock.Instant
     /// Work handed over by other threads, run by the worker's thread after each batch.
     private let handedOver = Mutex<[@Sendable () -> Void]>([])
     private let finished = DispatchSemaphore(value: 0)
@@ -44,13 +46,17 @@ final class IOWorker: @unchecked Sendable {
     private var unreadInput: Set<UInt64> = []
     private var lastConnectionID: UInt64 = 0
     private var stopping = false
+    private var nextDeadlineCheck: ContinuousClock.Instant
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
     private let events = UnsafeMutableBufferPointer<epoll_event>.allocate(capacity: eventsPerBatch)
     private var dateField = HTTPDateField()
 
-    /// `name` names its thread (at most 15 bytes).
-    init(name: String, services: HTTPServices) throws(SocketError) {
+    /// `name` names its thread (at most 15 bytes); `now` tells the time.
+    init(name: String, services: HTTPServices,
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) throws(SocketError) {
         self.name = name
+        self.now = now
+        nextDeadlineCheck = now() + Self.deadlineCheckInterval
         epoll = try EpollSet()
         do {
             wakeUp = try WakeUpSignal()
@@ -97,7 +103,7 @@ final class IOWorker: @unchecked Sendable {
 
     /// The moment, for the events being handled now.
     func eventTime() -> EventTime {
-        EventTime(instant: .now, dateField: dateField.field(at: time(nil)))
+        EventTime(instant: now(), dateField: dateField.field(at: time(nil)))
     }
 
     /// From any thread: serves `socket` from now on, or (with a refusal) only writes that and closes.
@@ -159,32 +165,38 @@ final class IOWorker: @unchecked Sendable {
     // MARK: The worker's thread
 
     private func run() {
-        var nextDeadlineCheck = ContinuousClock.now + Self.deadlineCheckInterval
-        while !stopping {
-            let count = epoll.wait(into: events, upTo: unreadInput.isEmpty ? nextDeadlineCheck - .now : .zero)
-            let time = eventTime()
-            var leftOver = unreadInput
-            unreadInput.removeAll(keepingCapacity: true)
-            for event in events[..<count] {
-                let readiness = EpollSet.readiness(of: event)
-                if readiness.token == Self.wakeUpToken {
-                    wakeUp.clear()
-                } else if !leftOver.isEmpty, leftOver.remove(readiness.token) != nil {
-                    serveReady(EpollSet.Readiness(token: readiness.token, readable: true, writable: readiness.writable,
-                                                  hungUp: readiness.hungUp), at: time)
-                } else {
-                    serveReady(readiness, at: time)
-                }
-            }
-            for token in leftOver { serveReady(EpollSet.Readiness(token: token, readable: true, writable: false, hungUp: false), at: time) }
-            // Always, not only on a wake-up: work handed over while the batch ran is taken now.
-            for work in handedOver.withLock({ waiting in defer { waiting = [] }; return waiting }) { work() }
-            if time.instant >= nextDeadlineCheck {
-                checkDeadlines(at: time)
-                nextDeadlineCheck = time.instant + Self.deadlineCheckInterval
+        while !stopping { serveBatch(waitingAtMost: Self.deadlineCheckInterval) }
+        finished.signal()
+    }
+
+    /// One turn of the loop: waits for ready sockets (at most `longest`, not past the next
+    /// deadline check, and not at all while input is left unread), serves them as one batch,
+    /// runs the work handed over, and checks deadlines when that is due. Only the worker's
+    /// thread calls it; a test may turn the loop of a worker it never started.
+    func serveBatch(waitingAtMost longest: Duration) {
+        let timeout = unreadInput.isEmpty ? min(longest, nextDeadlineCheck - now()) : .zero
+        let count = epoll.wait(into: events, upTo: timeout)
+        let time = eventTime()
+        var leftOver = unreadInput
+        unreadInput.removeAll(keepingCapacity: true)
+        for event in events[..<count] {
+            let readiness = EpollSet.readiness(of: event)
+            if readiness.token == Self.wakeUpToken {
+                wakeUp.clear()
+            } else if !leftOver.isEmpty, leftOver.remove(readiness.token) != nil {
+                serveReady(EpollSet.Readiness(token: readiness.token, readable: true, writable: readiness.writable,
+                                              hungUp: readiness.hungUp), at: time)
+            } else {
+                serveReady(readiness, at: time)
             }
         }
-        finished.signal()
+        for token in leftOver { serveReady(EpollSet.Readiness(token: token, readable: true, writable: false, hungUp: false), at: time) }
+        // Always, not only on a wake-up: work handed over while the batch ran is taken now.
+        for work in handedOver.withLock({ waiting in defer { waiting = [] }; return waiting }) { work() }
+        if time.instant >= nextDeadlineCheck {
+            checkDeadlines(at: time)
+            nextDeadlineCheck = time.instant + Self.deadlineCheckInterval
+        }
     }
 
     private func checkDeadlines(at time: EventTime) {
