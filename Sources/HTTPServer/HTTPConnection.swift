@@ -18,9 +18,6 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     private var lifecycle: ConnectionLifecycle
     /// What the epoll set watches for this socket.
     private var registered: ConnectionLifecycle.Interest
-    /// The request the application is answering, for its access line.
-    private var answering: (request: HTTPRequest, number: UInt64, started: ContinuousClock.Instant)?
-    private var requestsHandedOut: UInt64 = 0
     /// The epoll set told of the peer's FIN: every read is followed by another until one finds
     /// the end, since the set may tell of it no more.
     private var peerFinished = false
@@ -54,7 +51,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
             switch socket.read(into: readBuffer) {
             case let .bytes(count):
                 filledBuffer = count == readBuffer.count || peerFinished
-                lifecycle.received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]), at: time)
+                lifecycle.received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]))
             case .wouldBlock: break
             case .end: lifecycle.receivedEnd()
             case .failed: lifecycle.socketFailed()
@@ -86,10 +83,8 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     /// From any thread: the application's answer to request `number`.
     func deliver(_ response: HTTPResponse, forRequest number: UInt64) {
         worker.execute { [self] in
-            guard let answering, answering.number == number, !lifecycle.isClosed else { return }
             let time = worker.eventTime()
-            finish(answering, with: response, at: time)
-            run(at: time)
+            if finish(number, with: response, at: time) { run(at: time) }
         }
     }
 
@@ -98,12 +93,9 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     private func run(at time: EventTime) {
         while true {
             switch lifecycle.nextAction(at: time) {
-            case let .answer(request):
-                requestsHandedOut += 1
-                let handedOut = (request, requestsHandedOut, time.instant)
-                answering = handedOut
-                if let response = services.handler(request, HTTPResponder(sink: self, request: requestsHandedOut)) {
-                    finish(handedOut, with: response, at: time)
+            case let .answer(request, number):
+                if let response = services.handler(request, HTTPResponder(sink: self, request: number)) {
+                    finish(number, with: response, at: time)
                 }
             case let .refused(response, failure):
                 services.delegate.sent(response, for: .refused(status: failure.status, detail: failure.detail), to: remoteAddress,
@@ -130,13 +122,15 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
         }
     }
 
-    private func finish(_ request: (request: HTTPRequest, number: UInt64, started: ContinuousClock.Instant),
-                        with response: HTTPResponse, at time: EventTime) {
-        answering = nil
+    /// Hands the lifecycle the application's answer, and the delegate hears of it; false when the
+    /// answer was dropped (the connection ended while the application worked, or it answered twice).
+    @discardableResult
+    private func finish(_ number: UInt64, with response: HTTPResponse, at time: EventTime) -> Bool {
         // The server may have begun stopping while the application worked: this answer says so.
         if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown(at: time) }
-        lifecycle.answered(response, at: time)
-        services.delegate.sent(response, for: .answered(request.request), to: remoteAddress, after: worker.now() - request.started)
+        guard let answered = lifecycle.answered(response, toRequest: number, at: time) else { return false }
+        services.delegate.sent(response, for: .answered(answered.request), to: remoteAddress, after: worker.now() - answered.handedOutAt)
+        return true
     }
 }
 
