@@ -5,8 +5,9 @@ import Synchronization
 
 /// One client connection, carrying out what its ConnectionLifecycle decides: reading when the
 /// socket is readable, handing each request to the application, writing answers as the socket
-/// takes them, closing when it is over. It runs on its IOWorker's thread only; an answer the
-/// application gives later (from another thread) is handed to that thread first.
+/// takes them, closing when it is over. (Unchecked Sendable: its mutable state belongs to its
+/// IOWorker's thread, the only one that uses it; an answer the application gives later, from
+/// another thread, is handed to that thread first.)
 final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     let id: UInt64
     let socket: Socket

@@ -13,6 +13,8 @@ import Synchronization
 /// it work (a connection to adopt, an application's answer, stopping) through `execute`, which
 /// wakes it with an eventfd in the same set. (Dispatch's read sources cost a hand-off from its
 /// manager thread and a re-arm on every wake-up: a third of the time a cached answer took.)
+/// (Unchecked Sendable: what other threads use is a Mutex, an Atomic or immutable; the rest
+/// belongs to the worker's thread, which `start` starts, and which alone turns the loop.)
 final class IOWorker: @unchecked Sendable {
     /// How often the worker looks for connections past their deadlines: timeouts take effect
     /// this much late at most.
