@@ -1,10 +1,3 @@
-/// When an event happened, as a connection's deadlines and its responses' Date field need it.
-struct EventTime {
-    let instant: ContinuousClock.Instant
-    /// `Date: …\r\n`, for responses written now.
-    let dateField: String
-}
-
 /// One connection's life as a value: what has arrived and is not yet parsed, what waits to be
 /// written, and where the connection is in its life (its ConnectionState: which request the
 /// application is answering, when it times out, how it ends). Events go in (bytes read, the end
@@ -69,7 +62,7 @@ struct ConnectionLifecycle {
         self.limits = limits
         self.refusal = refusal
         parser = HTTPRequestParser(limits: limits, remoteAddress: remoteAddress)
-        state = .waiting(since: time.instant, ConnectionState.Serving(output: .flowing, inputEnded: false, stoppingAt: nil))
+        state = .waiting(since: time.moment, ConnectionState.Serving(output: .flowing, inputEnded: false, stoppingAt: nil))
     }
 
     /// A connection the server turns away at once: `refusal` is written, then it ends.
@@ -133,7 +126,7 @@ struct ConnectionLifecycle {
             // A client that asked to close sends nothing more, unless it already has.
             state = .finishing(linger: (serverEnds || !input.isEmpty) && !serving.inputEnded, serving.output)
         } else {
-            state = .waiting(since: time.instant, serving)
+            state = .waiting(since: time.moment, serving)
         }
         return answering
     }
@@ -148,10 +141,10 @@ struct ConnectionLifecycle {
         }
         if output.isEmpty {
             state.output = .flowing
-            if case let .waiting(_, serving) = state { state = .waiting(since: time.instant, serving) }
+            if case let .waiting(_, serving) = state { state = .waiting(since: time.moment, serving) }
         } else {
             // Taking some moves the write timeout on; taking none keeps it.
-            state.output = .blocked(since: count > 0 ? time.instant : flow.stalledSince ?? time.instant)
+            state.output = .blocked(since: count > 0 ? time.moment : flow.stalledSince ?? time.moment)
         }
     }
 
@@ -166,13 +159,13 @@ struct ConnectionLifecycle {
     /// already be on its way, then ends. A connection that is ending already goes on ending.
     mutating func shutDown(at time: EventTime) {
         guard var serving = state.serving, serving.stoppingAt == nil else { return }
-        serving.stoppingAt = time.instant + limits.shutdownIdleWait
+        serving.stoppingAt = time.moment + limits.shutdownIdleWait
         state.serving = serving
     }
 
     /// A moment at or after `deadline`: whatever timed out takes effect.
     mutating func deadlinePassed(at time: EventTime) {
-        let now = time.instant
+        let now = time.moment
         if let stalled = state.output?.stalledSince, now >= stalled + limits.writeTimeout {
             state = .closing // no linger for a client that reads nothing
             return
@@ -218,7 +211,7 @@ struct ConnectionLifecycle {
                     state = .closing
                     continue
                 }
-                state = .lingering(until: time.instant + limits.lingerTimeout)
+                state = .lingering(until: time.moment + limits.lingerTimeout)
                 return .shutDownWriting
             case let .answering(_, serving):
                 return !output.isEmpty && !serving.output.isBlocked ? .write : .wait
@@ -229,7 +222,7 @@ struct ConnectionLifecycle {
                 case let .request(request, keepAlive):
                     requestsHandedOut += 1
                     let answering = ConnectionState.Answering(request: request, number: requestsHandedOut,
-                                                              handedOutAt: time.instant, keepAlive: keepAlive)
+                                                              handedOutAt: time.moment, keepAlive: keepAlive)
                     state = .answering(answering, serving)
                     return .answer(request, number: requestsHandedOut)
                 case .continueExpected:
@@ -238,7 +231,7 @@ struct ConnectionLifecycle {
                     return refuse(failure, then: .finishing(linger: !serving.inputEnded, serving.output), at: time)
                 case .needMore:
                     if case .waiting = state, !(input.isEmpty && parser.isBetweenRequests) {
-                        state = .receiving(since: time.instant, serving)
+                        state = .receiving(since: time.moment, serving)
                     }
                     // The client sent all it will: a request cut short gets no answer.
                     if serving.inputEnded {
@@ -276,7 +269,7 @@ struct ConnectionLifecycle {
     }
 
     /// When the connection next needs attention if nothing happens: `deadlinePassed` then.
-    var deadline: ContinuousClock.Instant? {
+    var deadline: Moment? {
         let writeDeadline = state.output?.stalledSince.map { $0 + limits.writeTimeout }
         switch state {
         case let .waiting(since, serving):

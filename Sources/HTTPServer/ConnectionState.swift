@@ -11,10 +11,10 @@
 enum ConnectionState {
     /// Between requests: nothing of the next one has arrived. The connection has been idle since
     /// `since` (it opened, or its output was last written whole), and ends at the idle timeout.
-    case waiting(since: ContinuousClock.Instant, Serving)
+    case waiting(since: Moment, Serving)
     /// A request is arriving, since `since`: it must be whole within the header timeout, however
     /// its bytes trickle in.
-    case receiving(since: ContinuousClock.Instant, Serving)
+    case receiving(since: Moment, Serving)
     /// The application is answering a request; nothing more is parsed until it has.
     case answering(Answering, Serving)
     /// The server ends the connection once its output is written: then `lingering` when
@@ -25,7 +25,7 @@ enum ConnectionState {
     /// One write of what is queued, then close: the client was too slow to wait for.
     case lastWrite
     /// Writing is shut down; what arrives is dropped until the client's end or `until`.
-    case lingering(until: ContinuousClock.Instant)
+    case lingering(until: Moment)
     /// Close now.
     case closing
     /// Closed: the connection has left its worker. Only a late answer may still come.
@@ -39,7 +39,7 @@ enum ConnectionState {
         /// The server is stopping: the answer that leaves nothing more to answer says
         /// `Connection: close`, and a waiting connection ends at this moment (a request may
         /// already be on its way until then).
-        var stoppingAt: ContinuousClock.Instant?
+        var stoppingAt: Moment?
     }
 
     /// Whether the socket takes the output waiting for it.
@@ -47,13 +47,13 @@ enum ConnectionState {
         /// It took all it was given, or nothing was given yet.
         case flowing
         /// It stopped taking output at `since`: wait until it says it has room.
-        case blocked(since: ContinuousClock.Instant)
+        case blocked(since: Moment)
         /// It said it has room again: write. `since` stays the moment it stopped until it takes
         /// some, so that a socket that only says so cannot put off the write timeout.
-        case unblocked(since: ContinuousClock.Instant)
+        case unblocked(since: Moment)
 
         /// When the socket stopped taking output, while output waits.
-        var stalledSince: ContinuousClock.Instant? {
+        var stalledSince: Moment? {
             switch self {
             case .flowing: nil
             case let .blocked(since), let .unblocked(since): since
@@ -71,7 +71,7 @@ enum ConnectionState {
         let request: HTTPRequest
         /// Which of the connection's requests it is, counting from 1: its responder names it.
         let number: UInt64
-        let handedOutAt: ContinuousClock.Instant
+        let handedOutAt: Moment
         let keepAlive: Bool
     }
 

@@ -38,7 +38,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     /// The interest to register the socket with when it joins the epoll set.
     var initialInterest: ConnectionLifecycle.Interest { registered }
 
-    var deadline: ContinuousClock.Instant? { lifecycle.deadline }
+    var deadline: Moment? { lifecycle.deadline }
 
     // MARK: Events, on the worker's thread
 
@@ -130,7 +130,8 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
         // The server may have begun stopping while the application worked: this answer says so.
         if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown(at: time) }
         guard let answered = lifecycle.answered(response, toRequest: number, at: time) else { return false }
-        services.delegate.sent(response, for: .answered(answered.request), to: remoteAddress, after: worker.now() - answered.handedOutAt)
+        services.delegate.sent(response, for: .answered(answered.request), to: remoteAddress,
+                               after: Moment(worker.now()) - answered.handedOutAt)
         return true
     }
 }

@@ -48,7 +48,7 @@ final class IOWorker: @unchecked Sendable {
     private var unreadInput: Set<UInt64> = []
     private var lastConnectionID: UInt64 = 0
     private var stopping = false
-    private var nextDeadlineCheck: ContinuousClock.Instant
+    private var nextDeadlineCheck: Moment
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
     private let events = UnsafeMutableBufferPointer<epoll_event>.allocate(capacity: eventsPerBatch)
     private var dateField = HTTPDateField()
@@ -58,7 +58,7 @@ final class IOWorker: @unchecked Sendable {
          now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) throws(SocketError) {
         self.name = name
         self.now = now
-        nextDeadlineCheck = now() + Self.deadlineCheckInterval
+        nextDeadlineCheck = Moment(now()) + Self.deadlineCheckInterval
         epoll = try EpollSet()
         do {
             wakeUp = try WakeUpSignal()
@@ -105,7 +105,7 @@ final class IOWorker: @unchecked Sendable {
 
     /// The moment, for the events being handled now.
     func eventTime() -> EventTime {
-        EventTime(instant: now(), dateField: dateField.field(at: time(nil)))
+        EventTime(moment: Moment(now()), dateField: dateField.field(at: time(nil)))
     }
 
     /// From any thread: serves `socket` from now on, or (with a refusal) only writes that and closes.
@@ -176,7 +176,7 @@ final class IOWorker: @unchecked Sendable {
     /// runs the work handed over, and checks deadlines when that is due. Only the worker's
     /// thread calls it; a test may turn the loop of a worker it never started.
     func serveBatch(waitingAtMost longest: Duration) {
-        let timeout = unreadInput.isEmpty ? min(longest, nextDeadlineCheck - now()) : .zero
+        let timeout = unreadInput.isEmpty ? min(longest, nextDeadlineCheck - Moment(now())) : .zero
         let count = epoll.wait(into: events, upTo: timeout)
         let time = eventTime()
         var leftOver = unreadInput
@@ -195,14 +195,14 @@ final class IOWorker: @unchecked Sendable {
         for token in leftOver { serveReady(EpollSet.Readiness(token: token, readable: true, writable: false, hungUp: false), at: time) }
         // Always, not only on a wake-up: work handed over while the batch ran is taken now.
         for work in handedOver.withLock({ waiting in defer { waiting = [] }; return waiting }) { work() }
-        if time.instant >= nextDeadlineCheck {
+        if time.moment >= nextDeadlineCheck {
             checkDeadlines(at: time)
-            nextDeadlineCheck = time.instant + Self.deadlineCheckInterval
+            nextDeadlineCheck = time.moment + Self.deadlineCheckInterval
         }
     }
 
     private func checkDeadlines(at time: EventTime) {
-        let due = connections.values.filter { connection in connection.deadline.map { $0 <= time.instant } ?? false }
+        let due = connections.values.filter { connection in connection.deadline.map { $0 <= time.moment } ?? false }
         for connection in due { connection.deadlinePassed(at: time) }
     }
 }

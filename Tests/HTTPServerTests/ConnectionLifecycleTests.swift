@@ -1,11 +1,11 @@
 import Testing
 @testable import HTTPServer
 
-private let opened = ContinuousClock.now
+private let opened = Moment(.now)
 
 /// The moment `offset` after the connection opened.
 private func at(_ offset: Duration) -> EventTime {
-    EventTime(instant: opened + offset, dateField: "Date: now\r\n")
+    EventTime(moment: opened + offset, dateField: "Date: now\r\n")
 }
 
 private func openedLifecycle() -> ConnectionLifecycle {
@@ -105,17 +105,17 @@ private extension ConnectionLifecycle {
     @Test func anAnswerToARequestNeverHandedOutStopsTheProcess() async {
         await #expect(processExitsWith: .failure) {
             var lifecycle = ConnectionLifecycle(limits: HTTPLimits(), remoteAddress: "192.0.2.1", refusal: RecordingDelegate.problem,
-                                                at: EventTime(instant: .now, dateField: ""))
-            _ = lifecycle.answered(HTTPResponse(status: 200), toRequest: 1, at: EventTime(instant: .now, dateField: ""))
+                                                at: EventTime(moment: Moment(.now), dateField: ""))
+            _ = lifecycle.answered(HTTPResponse(status: 200), toRequest: 1, at: EventTime(moment: Moment(.now), dateField: ""))
         }
     }
 
     @Test func aSocketEventForAClosedConnectionStopsTheProcess() async {
         await #expect(processExitsWith: .failure) {
             var lifecycle = ConnectionLifecycle(limits: HTTPLimits(), remoteAddress: "192.0.2.1", refusal: RecordingDelegate.problem,
-                                                at: EventTime(instant: .now, dateField: ""))
+                                                at: EventTime(moment: Moment(.now), dateField: ""))
             lifecycle.forceClose()
-            _ = lifecycle.nextAction(at: EventTime(instant: .now, dateField: ""))
+            _ = lifecycle.nextAction(at: EventTime(moment: Moment(.now), dateField: ""))
             lifecycle.receivedEnd()
         }
     }
@@ -123,9 +123,9 @@ private extension ConnectionLifecycle {
     @Test func bytesWrittenWithNoWriteAskedForStopTheProcess() async {
         await #expect(processExitsWith: .failure) {
             var lifecycle = ConnectionLifecycle(limits: HTTPLimits(), remoteAddress: "192.0.2.1", refusal: RecordingDelegate.problem,
-                                                at: EventTime(instant: .now, dateField: ""))
+                                                at: EventTime(moment: Moment(.now), dateField: ""))
             lifecycle.forceClose()
-            lifecycle.wrote(1, at: EventTime(instant: .now, dateField: ""))
+            lifecycle.wrote(1, at: EventTime(moment: Moment(.now), dateField: ""))
         }
     }
 }
