@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(name: "FileEmbedderTests", dependencies: ["FileEmbedder", "TestSupport"]),
         .testTarget(name: "SocketsTests", dependencies: ["CLinux", "Sockets"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"]),
         .testTarget(name: "HostStateTests", dependencies: ["HostState", "TestSupport"]),
         .testTarget(name: "PortInfoAPITests", dependencies: [
             "PortInfoAPI", "HTTPServer", "HostState", "Registry", "TestSupport",

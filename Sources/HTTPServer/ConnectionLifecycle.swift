@@ -1,16 +1,9 @@
-/// When an event happened, as a connection's deadlines and its responses' Date field need it.
-struct EventTime {
-    let instant: ContinuousClock.Instant
-    /// `Date: …\r\n`, for responses written now.
-    let dateField: String
-}
-
 /// One connection's life as a value: what has arrived and is not yet parsed, what waits to be
-/// written, which request the application is answering, and when the connection times out.
-/// Events go in (bytes read, the end of the client's input, the application's answer, bytes
-/// written, a deadline passed, the server stopping); `nextAction` says what to do next, and
-/// `interest` and `deadline` what to wait for. It never touches a socket: HTTPConnection carries
-/// out its actions, and tests drive it without one.
+/// written, and where the connection is in its life (its ConnectionState: which request the
+/// application is answering, when it times out, how it ends). Events go in (bytes read, the end
+/// of the client's input, the application's answer, bytes written, a deadline passed, the
+/// server stopping); `nextAction` says what to do next, and `interest` and `deadline` what to
+/// wait for. It never touches a socket: HTTPConnection carries out its actions.
 ///
 /// The rules that keep a hostile client from costing more than its share:
 /// - one request at a time: the next is parsed only once the application has answered this one,
@@ -21,13 +14,20 @@ struct EventTime {
 ///   output within the write timeout, an idle connection lasts the idle timeout;
 /// - a connection ends by shutting down its writing side and dropping what still arrives, for
 ///   at most the linger time, so the client reads its answers rather than a reset.
+///
+/// Events a phase cannot meet are programming errors, and stop the process: socket events
+/// (input, its end, a failure, room to write, bytes written without a `.write`) or `nextAction`
+/// once the connection is closed, since a closed connection has left its worker; an answer to a
+/// request never handed out. Events a phase meets in the ordinary course are ignored, each where
+/// it is handled: input once the connection is ending (dropped), an answer once the connection
+/// has ended or to a request already answered (dropped), stopping once it is ending.
 struct ConnectionLifecycle {
     enum Action: Equatable {
-        /// Hand the request to the application; call `answered` with its response.
-        case answer(HTTPRequest)
+        /// Hand the request to the application; call `answered` with its response and `number`.
+        case answer(HTTPRequest, number: UInt64)
         /// The connection refused a request itself, and queued this refusal to be written.
         case refused(HTTPResponse, HTTPParseError)
-        /// Write what `pendingOutput` holds, then call `wrote` (or `writeFailed`).
+        /// Write what `withPendingOutput` gives, then call `wrote` (or `socketFailed`).
         case write
         /// Shut down the socket's writing side; keep reading (`received`) until the client's end.
         case shutDownWriting
@@ -55,143 +55,133 @@ struct ConnectionLifecycle {
     private var parser: HTTPRequestParser
     private var input = InboundBuffer()
     private var output = OutboundBuffer()
-    /// The request the application is answering: how its response is to be written.
-    private var answering: (headOnly: Bool, http10: Bool, keepAlive: Bool)?
-    private var requestsAnswered = 0
-    /// When the request under way began to arrive.
-    private var requestStartedAt: ContinuousClock.Instant?
-    /// When the connection last finished something (opened, or wrote a whole answer).
-    private var lastActivity: ContinuousClock.Instant
-    /// When the socket last stopped taking output, with output still waiting.
-    private var writeStalledSince: ContinuousClock.Instant?
-    /// The last write took less than it was given: wait until the socket is writable.
-    private var socketFull = false
-    private var ending = Ending.no
-    /// The client has sent all it will.
-    private var inputEnded = false
-    /// The server is stopping: answer what has arrived, then end; while idle, end at this time.
-    private var stoppingIdleUntil: ContinuousClock.Instant?
-    /// A refusal made outside `nextAction` (a timeout), for it to report.
-    private var unreportedRefusal: (HTTPResponse, HTTPParseError)?
-
-    private enum Ending: Equatable {
-        case no
-        /// End once the output is written (an answer said `Connection: close`, or a refusal):
-        /// `linger` when the client may still be sending, since the server chose to end.
-        case afterOutput(linger: Bool)
-        /// One write of what is queued, then close at once: the client was too slow to wait for.
-        case afterOneWrite
-        /// Writing is shut down; input is dropped until the client's end or `until`.
-        case lingering(until: ContinuousClock.Instant, shutDownSent: Bool)
-        /// Close now.
-        case now
-        case closed
-    }
+    private var requestsHandedOut: UInt64 = 0
+    private(set) var state: ConnectionState
 
     init(limits: HTTPLimits, remoteAddress: String, refusal: @escaping @Sendable (HTTPParseError) -> HTTPResponse, at time: EventTime) {
         self.limits = limits
         self.refusal = refusal
         parser = HTTPRequestParser(limits: limits, remoteAddress: remoteAddress)
-        lastActivity = time.instant
+        state = .waiting(since: time.moment, ConnectionState.Serving(output: .flowing, inputEnded: false, stoppingAt: nil))
     }
 
     /// A connection the server turns away at once: `refusal` is written, then it ends.
     init(refusing refusal: HTTPResponse, limits: HTTPLimits, at time: EventTime) {
         self.init(limits: limits, remoteAddress: "", refusal: { _ in refusal }, at: time)
         output.append(refusal, headOnly: false, close: true, keepAliveHTTP10: false, dateField: time.dateField)
-        ending = .afterOutput(linger: true)
+        state = .finishing(linger: true, .flowing)
+    }
+
+    var isClosed: Bool {
+        if case .closed = state { return true }
+        return false
     }
 
     // MARK: Events
 
     /// Bytes read from the socket.
-    mutating func received(_ bytes: UnsafeRawBufferPointer, at time: EventTime) {
-        guard case .no = ending else { return } // ending: what arrives now is dropped
-        input.append(bytes)
+    mutating func received(_ bytes: UnsafeRawBufferPointer) {
+        switch state {
+        case .waiting, .receiving, .answering: input.append(bytes)
+        case .finishing, .timedOut, .lastWrite, .lingering, .closing: break // ending: what arrives now is dropped
+        case .closed: preconditionFailure("input for a closed connection")
+        }
     }
 
     /// The client shut down its side: it will send nothing more.
     mutating func receivedEnd() {
-        inputEnded = true
+        switch state {
+        case .waiting, .receiving, .answering: state.serving?.inputEnded = true
+        case let .finishing(_, output): state = .finishing(linger: false, output) // nothing more is coming to wait for
+        case .lingering: state = .closing
+        case .timedOut, .lastWrite, .closing: break // closing after one write, or at once
+        case .closed: preconditionFailure("the input's end for a closed connection")
+        }
     }
 
     /// The socket failed (a reset): nothing more can be sent or read.
     mutating func socketFailed() {
-        if ending != .closed { ending = .now }
+        precondition(!isClosed, "a socket failure for a closed connection")
+        state = .closing
     }
 
-    /// The application's answer to the request last handed out by `.answer`.
-    mutating func answered(_ response: HTTPResponse, at time: EventTime) {
-        guard let request = answering else { preconditionFailure("an answer with no request being answered") }
-        answering = nil
-        guard ending == .no else { return } // the connection ended while the application worked
-        let serverEnds = requestsAnswered >= limits.maxRequestsPerConnection
-            || (stoppingIdleUntil != nil && input.isEmpty && parser.isBetweenRequests)
-        let last = !request.keepAlive || serverEnds
-        // A client that asked to close sends nothing more, unless it already has.
-        if last { ending = .afterOutput(linger: serverEnds || !input.isEmpty) }
-        output.append(response, headOnly: request.headOnly, close: last, keepAliveHTTP10: request.http10 && !last,
-                      dateField: time.dateField)
-        lastActivity = time.instant
+    /// Ends the connection now, whatever it is doing (a closed one stays closed).
+    mutating func forceClose() {
+        if !isClosed { state = .closing }
     }
 
-    /// The socket took `count` bytes of `pendingOutput`; it took all it could.
+    /// The application's answer to request `number`: that request, for the delegate to hear of,
+    /// or nil when the answer is dropped (the connection ended while the application worked, or
+    /// the application answered this request before).
+    mutating func answered(_ response: HTTPResponse, toRequest number: UInt64, at time: EventTime) -> ConnectionState.Answering? {
+        precondition(number >= 1 && number <= requestsHandedOut, "an answer to request \(number), never handed out")
+        guard case let .answering(answering, serving) = state, answering.number == number else { return nil }
+        let serverEnds = requestsHandedOut >= limits.maxRequestsPerConnection
+            || (serving.stoppingAt != nil && input.isEmpty && parser.isBetweenRequests)
+        let last = !answering.keepAlive || serverEnds
+        let request = answering.request
+        output.append(response, headOnly: request.method == "HEAD", close: last,
+                      keepAliveHTTP10: request.version == .http1_0 && !last, dateField: time.dateField)
+        if last {
+            // A client that asked to close sends nothing more, unless it already has.
+            state = .finishing(linger: (serverEnds || !input.isEmpty) && !serving.inputEnded, serving.output)
+        } else {
+            state = .waiting(since: time.moment, serving)
+        }
+        return answering
+    }
+
+    /// The socket took `count` bytes of the pending output; it took all it could.
     mutating func wrote(_ count: Int, at time: EventTime) {
         output.consume(count)
-        if output.isEmpty {
-            socketFull = false
-            writeStalledSince = nil
-            lastActivity = time.instant
-        } else {
-            socketFull = true
-            if count > 0 || writeStalledSince == nil { writeStalledSince = time.instant }
+        guard let flow = state.output else {
+            guard case .lastWrite = state else { preconditionFailure("bytes written with no write asked for") }
+            state = .closing
+            return
         }
-        if ending == .afterOneWrite { ending = .now }
+        if output.isEmpty {
+            state.output = .flowing
+            if case let .waiting(_, serving) = state { state = .waiting(since: time.moment, serving) }
+        } else {
+            // Taking some moves the write timeout on; taking none keeps it.
+            state.output = .blocked(since: count > 0 ? time.moment : flow.stalledSince ?? time.moment)
+        }
     }
 
     /// The socket can take output again.
     mutating func becameWritable() {
-        socketFull = false
+        precondition(!isClosed, "room to write for a closed connection")
+        if case let .blocked(since)? = state.output { state.output = .unblocked(since: since) }
     }
 
     /// The server is stopping: requests that have arrived are answered, the last with
-    /// `Connection: close`; an idle connection waits `shutdownIdleWait` for a request that may
-    /// already be on its way, then ends.
+    /// `Connection: close`; a waiting connection waits `shutdownIdleWait` for a request that may
+    /// already be on its way, then ends. A connection that is ending already goes on ending.
     mutating func shutDown(at time: EventTime) {
-        guard stoppingIdleUntil == nil else { return }
-        stoppingIdleUntil = time.instant + limits.shutdownIdleWait
-    }
-
-    /// Ends the connection now, whatever it is doing.
-    mutating func forceClose() {
-        if ending != .closed { ending = .now }
+        guard var serving = state.serving, serving.stoppingAt == nil else { return }
+        serving.stoppingAt = time.moment + limits.shutdownIdleWait
+        state.serving = serving
     }
 
     /// A moment at or after `deadline`: whatever timed out takes effect.
     mutating func deadlinePassed(at time: EventTime) {
-        let now = time.instant
-        switch ending {
-        case let .lingering(until, _):
-            if now >= until { ending = .now }
+        let now = time.moment
+        if let stalled = state.output?.stalledSince, now >= stalled + limits.writeTimeout {
+            state = .closing // no linger for a client that reads nothing
             return
-        case .now, .closed, .afterOneWrite:
-            return
-        case .no, .afterOutput:
-            break
         }
-        let idle = answering == nil && ending == .no
-        if let stalled = writeStalledSince, now >= stalled + limits.writeTimeout {
-            ending = .now
-        } else if idle, let started = requestStartedAt, now >= started + limits.headerTimeout {
-            let failure = HTTPParseError(status: 408, detail: "the request did not arrive whole within \(limits.headerTimeout)")
-            let response = refusal(failure)
-            output.append(response, headOnly: false, close: true, keepAliveHTTP10: false, dateField: time.dateField)
-            unreportedRefusal = (response, failure)
-            // A client too slow to send may be too slow to read: it gets one try at the answer.
-            ending = .afterOneWrite
-        } else if idle, requestStartedAt == nil, output.isEmpty,
-                  now >= lastActivity + limits.idleTimeout || now >= stoppingIdleUntil ?? .distantFuture {
-            ending = .afterOutput(linger: true)
+        switch state {
+        case let .waiting(since, serving):
+            guard output.isEmpty else { return }
+            if now >= since + limits.idleTimeout || serving.stoppingAt.map({ now >= $0 }) == true {
+                state = .finishing(linger: !serving.inputEnded, serving.output)
+            }
+        case let .receiving(since, _):
+            if now >= since + limits.headerTimeout { state = .timedOut }
+        case let .lingering(until):
+            if now >= until { state = .closing }
+        case .answering, .finishing, .timedOut, .lastWrite, .closing, .closed:
+            break
         }
     }
 
@@ -199,63 +189,67 @@ struct ConnectionLifecycle {
 
     mutating func nextAction(at time: EventTime) -> Action {
         while true {
-            if let (response, failure) = unreportedRefusal {
-                unreportedRefusal = nil
-                return .refused(response, failure)
-            }
-            switch ending {
+            switch state {
             case .closed:
-                return .wait
-            case .now:
-                ending = .closed
+                preconditionFailure("an action asked of a closed connection")
+            case .closing:
+                state = .closed
                 return .close
-            case let .lingering(until, shutDownSent):
-                if !shutDownSent {
-                    ending = .lingering(until: until, shutDownSent: true)
-                    return .shutDownWriting
-                }
-                if inputEnded { ending = .now; continue }
+            case .lingering:
                 return .wait
-            case .afterOneWrite:
-                return output.isEmpty ? .close : .write
-            case let .afterOutput(linger):
-                if !output.isEmpty { return socketFull ? .wait : .write }
-                if answering != nil { return .wait }
-                if inputEnded || !linger {
-                    ending = .now // nothing more is coming: nothing to wait for
-                } else {
-                    ending = .lingering(until: time.instant + limits.lingerTimeout, shutDownSent: false)
-                }
-                continue
-            case .no:
-                break
-            }
-            if !output.isEmpty && !socketFull { return .write }
-            if answering != nil || output.count >= Self.outputHighWater { return .wait }
-            switch parser.next(from: &input) {
-            case let .request(request, keepAlive):
-                requestStartedAt = nil
-                requestsAnswered += 1
-                answering = (request.method == "HEAD", request.version == .http1_0, keepAlive)
-                return .answer(request)
-            case .continueExpected:
-                output.append(Self.continueResponse)
-            case let .failure(failure):
-                let response = refusal(failure)
-                output.append(response, headOnly: false, close: true, keepAliveHTTP10: false, dateField: time.dateField)
-                ending = .afterOutput(linger: true)
-                return .refused(response, failure)
-            case .needMore:
-                let betweenRequests = input.isEmpty && parser.isBetweenRequests
-                if !betweenRequests && requestStartedAt == nil { requestStartedAt = time.instant }
-                // The client sent all it will: a request cut short gets no answer.
-                if inputEnded {
-                    ending = .afterOutput(linger: false)
+            case .timedOut:
+                let failure = HTTPParseError(status: 408, detail: "the request did not arrive whole within \(limits.headerTimeout)")
+                // A client too slow to send may be too slow to read: it gets one try at the answer.
+                return refuse(failure, then: .lastWrite, at: time)
+            case .lastWrite:
+                if !output.isEmpty { return .write }
+                state = .closed
+                return .close
+            case let .finishing(linger, flow):
+                if !output.isEmpty { return flow.isBlocked ? .wait : .write }
+                if !linger {
+                    state = .closing
                     continue
                 }
-                return .wait
+                state = .lingering(until: time.moment + limits.lingerTimeout)
+                return .shutDownWriting
+            case let .answering(_, serving):
+                return !output.isEmpty && !serving.output.isBlocked ? .write : .wait
+            case let .waiting(_, serving), let .receiving(_, serving):
+                if !output.isEmpty && !serving.output.isBlocked { return .write }
+                if output.count >= Self.outputHighWater { return .wait }
+                switch parser.next(from: &input) {
+                case let .request(request, keepAlive):
+                    requestsHandedOut += 1
+                    let answering = ConnectionState.Answering(request: request, number: requestsHandedOut,
+                                                              handedOutAt: time.moment, keepAlive: keepAlive)
+                    state = .answering(answering, serving)
+                    return .answer(request, number: requestsHandedOut)
+                case .continueExpected:
+                    output.append(Self.continueResponse)
+                case let .failure(failure):
+                    return refuse(failure, then: .finishing(linger: !serving.inputEnded, serving.output), at: time)
+                case .needMore:
+                    if case .waiting = state, !(input.isEmpty && parser.isBetweenRequests) {
+                        state = .receiving(since: time.moment, serving)
+                    }
+                    // The client sent all it will: a request cut short gets no answer.
+                    if serving.inputEnded {
+                        state = .finishing(linger: false, serving.output)
+                        continue
+                    }
+                    return .wait
+                }
             }
         }
+    }
+
+    /// Queues the server's refusal of what the client sent, to be reported, and moves to `ending`.
+    private mutating func refuse(_ failure: HTTPParseError, then ending: ConnectionState, at time: EventTime) -> Action {
+        let response = refusal(failure)
+        output.append(response, headOnly: false, close: true, keepAliveHTTP10: false, dateField: time.dateField)
+        state = ending
+        return .refused(response, failure)
     }
 
     /// What waits to be written, for `.write`.
@@ -264,39 +258,33 @@ struct ConnectionLifecycle {
     }
 
     var interest: Interest {
-        let reading: Bool
-        switch ending {
-        case .no: reading = !inputEnded && input.count < Self.inputHighWater && output.count < Self.outputHighWater
-        case .lingering: reading = !inputEnded
-        case .afterOutput, .afterOneWrite, .now, .closed: reading = false
+        switch state {
+        case let .waiting(_, serving), let .receiving(_, serving), let .answering(_, serving):
+            Interest(read: !serving.inputEnded && input.count < Self.inputHighWater && output.count < Self.outputHighWater,
+                     write: serving.output.isBlocked)
+        case let .finishing(_, flow): Interest(read: false, write: flow.isBlocked)
+        case .lingering: Interest(read: true, write: false)
+        case .timedOut, .lastWrite, .closing, .closed: Interest(read: false, write: false)
         }
-        return Interest(read: reading, write: socketFull && !output.isEmpty && ending != .closed && ending != .now)
     }
 
     /// When the connection next needs attention if nothing happens: `deadlinePassed` then.
-    var deadline: ContinuousClock.Instant? {
-        switch ending {
-        case let .lingering(until, _): return until
-        case .now, .closed: return nil
-        case .no, .afterOutput, .afterOneWrite: break
+    var deadline: Moment? {
+        let writeDeadline = state.output?.stalledSince.map { $0 + limits.writeTimeout }
+        switch state {
+        case let .waiting(since, serving):
+            guard writeDeadline == nil, output.isEmpty else { return writeDeadline }
+            let idleUntil = since + limits.idleTimeout
+            return serving.stoppingAt.map { min($0, idleUntil) } ?? idleUntil
+        case let .receiving(since, _):
+            let headerDeadline = since + limits.headerTimeout
+            return writeDeadline.map { min($0, headerDeadline) } ?? headerDeadline
+        case .answering, .finishing:
+            return writeDeadline
+        case let .lingering(until):
+            return until
+        case .timedOut, .lastWrite, .closing, .closed:
+            return nil
         }
-        var deadline = writeStalledSince.map { $0 + limits.writeTimeout }
-        if answering == nil, ending == .no {
-            let idleUntil = min(lastActivity + limits.idleTimeout, stoppingIdleUntil ?? .distantFuture)
-            let own = requestStartedAt.map { $0 + limits.headerTimeout } ?? (output.isEmpty ? idleUntil : nil)
-            if let own { deadline = deadline.map { min($0, own) } ?? own }
-        }
-        return deadline
     }
-
-    /// Whether the connection is over.
-    var isClosed: Bool { ending == .closed }
-
-    /// Whether nothing is under way: no request arriving or being answered, no output waiting.
-    var isIdle: Bool { answering == nil && output.isEmpty && input.isEmpty && parser.isBetweenRequests }
-}
-
-private extension ContinuousClock.Instant {
-    /// Later than any deadline a connection has.
-    static let distantFuture = ContinuousClock.now + .seconds(100 * 365 * 24 * 3600)
 }

@@ -5,8 +5,9 @@ import Synchronization
 
 /// One client connection, carrying out what its ConnectionLifecycle decides: reading when the
 /// socket is readable, handing each request to the application, writing answers as the socket
-/// takes them, closing when it is over. It runs on its IOWorker's thread only; an answer the
-/// application gives later (from another thread) is handed to that thread first.
+/// takes them, closing when it is over. (Unchecked Sendable: its mutable state belongs to its
+/// IOWorker's thread, the only one that uses it; an answer the application gives later, from
+/// another thread, is handed to that thread first.)
 final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     let id: UInt64
     let socket: Socket
@@ -18,9 +19,6 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     private var lifecycle: ConnectionLifecycle
     /// What the epoll set watches for this socket.
     private var registered: ConnectionLifecycle.Interest
-    /// The request the application is answering, for its access line.
-    private var answering: (request: HTTPRequest, number: UInt64, started: ContinuousClock.Instant)?
-    private var requestsHandedOut: UInt64 = 0
     /// The epoll set told of the peer's FIN: every read is followed by another until one finds
     /// the end, since the set may tell of it no more.
     private var peerFinished = false
@@ -40,8 +38,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     /// The interest to register the socket with when it joins the epoll set.
     var initialInterest: ConnectionLifecycle.Interest { registered }
 
-    var deadline: ContinuousClock.Instant? { lifecycle.deadline }
-    var isClosed: Bool { lifecycle.isClosed }
+    var deadline: Moment? { lifecycle.deadline }
 
     // MARK: Events, on the worker's thread
 
@@ -55,7 +52,7 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
             switch socket.read(into: readBuffer) {
             case let .bytes(count):
                 filledBuffer = count == readBuffer.count || peerFinished
-                lifecycle.received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]), at: time)
+                lifecycle.received(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]))
             case .wouldBlock: break
             case .end: lifecycle.receivedEnd()
             case .failed: lifecycle.socketFailed()
@@ -87,10 +84,8 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     /// From any thread: the application's answer to request `number`.
     func deliver(_ response: HTTPResponse, forRequest number: UInt64) {
         worker.execute { [self] in
-            guard let answering, answering.number == number, !lifecycle.isClosed else { return }
             let time = worker.eventTime()
-            finish(answering, with: response, at: time)
-            run(at: time)
+            if finish(number, with: response, at: time) { run(at: time) }
         }
     }
 
@@ -99,12 +94,9 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
     private func run(at time: EventTime) {
         while true {
             switch lifecycle.nextAction(at: time) {
-            case let .answer(request):
-                requestsHandedOut += 1
-                let handedOut = (request, requestsHandedOut, time.instant)
-                answering = handedOut
-                if let response = services.handler(request, HTTPResponder(sink: self, request: requestsHandedOut)) {
-                    finish(handedOut, with: response, at: time)
+            case let .answer(request, number):
+                if let response = services.handler(request, HTTPResponder(sink: self, request: number)) {
+                    finish(number, with: response, at: time)
                 }
             case let .refused(response, failure):
                 services.delegate.sent(response, for: .refused(status: failure.status, detail: failure.detail), to: remoteAddress,
@@ -131,13 +123,16 @@ final class HTTPConnection: HTTPResponseSink, @unchecked Sendable {
         }
     }
 
-    private func finish(_ request: (request: HTTPRequest, number: UInt64, started: ContinuousClock.Instant),
-                        with response: HTTPResponse, at time: EventTime) {
-        answering = nil
+    /// Hands the lifecycle the application's answer, and the delegate hears of it; false when the
+    /// answer was dropped (the connection ended while the application worked, or it answered twice).
+    @discardableResult
+    private func finish(_ number: UInt64, with response: HTTPResponse, at time: EventTime) -> Bool {
         // The server may have begun stopping while the application worked: this answer says so.
         if services.stopping.load(ordering: .relaxed) { lifecycle.shutDown(at: time) }
-        lifecycle.answered(response, at: time)
-        services.delegate.sent(response, for: .answered(request.request), to: remoteAddress, after: ContinuousClock.now - request.started)
+        guard let answered = lifecycle.answered(response, toRequest: number, at: time) else { return false }
+        services.delegate.sent(response, for: .answered(answered.request), to: remoteAddress,
+                               after: Moment(worker.now()) - answered.handedOutAt)
+        return true
     }
 }
 

@@ -22,12 +22,6 @@ public struct HTTPHeaders: Sendable, Sequence, Equatable {
         fields.append((name, value))
     }
 
-    /// Replaces every field `name` with one of this value.
-    public mutating func set(_ name: String, _ value: String) {
-        fields.removeAll { $0.name.caseInsensitiveEquals(name) }
-        fields.append((name, value))
-    }
-
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count && zip(lhs.fields, rhs.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }

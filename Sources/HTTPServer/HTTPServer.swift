@@ -26,24 +26,17 @@ public struct HTTPServerConfiguration: Sendable {
 /// handed to one of the I/O workers, which watches its connections' sockets in an epoll set and
 /// serves them in batches. It knows nothing of what it serves: each request goes to the handler,
 /// which answers at once or later from another thread (see HTTPHandler).
-/// (Unchecked Sendable: its mutable state is behind a Mutex or confined to the accept queue.)
-public final class HTTPServer: @unchecked Sendable {
+public final class HTTPServer: Sendable {
     public let configuration: HTTPServerConfiguration
     /// The port the server listens on.
     public let port: Int
     private let logger: Logger
     private let delegate: any HTTPServerDelegate
-    private let listener: Socket
-    private let acceptQueue = DispatchQueue(label: "portinfo.accept")
-    private let acceptSource: any DispatchSourceRead
+    private let acceptor: ConnectionAcceptor
     private let workers: [IOWorker]
     private let services: HTTPServices
     private let state = Mutex(State())
     private let stopped = DispatchSemaphore(value: 0)
-    /// Accept-queue state.
-    private var backoff = AcceptBackoff()
-    private var backoffReport = ThrottledReport(interval: HTTPServer.reportInterval)
-    private var acceptPaused = false
 
     /// What a connection turned away at the limits is told to wait before trying again: a second,
     /// long enough for connections to end, short enough that a client hardly notices.
@@ -80,59 +73,21 @@ public final class HTTPServer: @unchecked Sendable {
             workers.append(try IOWorker(name: "portinfo.worker\(index)", services: services))
         }
         self.workers = workers
-        listener = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
+        let listener = try Socket.listen(host: configuration.host, port: configuration.port, backlog: configuration.backlog)
         port = listener.localPort
-        acceptSource = DispatchSource.makeReadSource(fileDescriptor: listener.descriptor, queue: acceptQueue)
+        acceptor = ConnectionAcceptor(listener: listener, logger: logger)
     }
 
     /// Starts the I/O threads and accepting; throws when the system will not start a thread.
     public func start() throws(SocketError) {
         for worker in workers { try worker.start { [weak self] in self?.connectionClosed($0) } }
-        acceptSource.setEventHandler { [self] in acceptPending() }
-        acceptSource.setCancelHandler { [listener] in listener.close() }
-        acceptSource.resume()
+        acceptor.start { [self] in admit($0, remoteAddress: $1) }
     }
 
     /// Connections being served now.
     public var openConnections: Int { state.withLock { $0.open } }
 
-    // MARK: Accepting, on the accept queue
-
-    private func acceptPending() {
-        while !acceptPaused {
-            let accepted: (Socket, String)?
-            do {
-                accepted = try listener.accept()
-            } catch where error.isOutOfResources {
-                return pauseAccepting(error)
-            } catch {
-                logger.error("cannot accept a connection: \(error)")
-                return
-            }
-            guard let (socket, remoteAddress) = accepted else { return }
-            let failures = backoff.succeeded()
-            if failures > 0 { logger.notice("accepting connections again, after \(failures) attempts failed for want of resources") }
-            admit(socket, remoteAddress: remoteAddress)
-        }
-    }
-
-    /// Out of descriptors or memory: stop accepting for a while rather than fail again at once.
-    private func pauseAccepting(_ error: SocketError) {
-        let pause = backoff.failed()
-        if let failures = backoffReport.record(at: .now) {
-            logger.error("""
-                cannot accept connections (\(error)): pausing up to \(AcceptBackoff.longestPause) at a time; \
-                \(failures) attempts failed since the last report
-                """)
-        }
-        acceptPaused = true
-        acceptSource.suspend()
-        acceptQueue.asyncAfter(deadline: .now() + pause.dispatchInterval) { [self] in
-            guard acceptPaused else { return }
-            acceptPaused = false
-            acceptSource.resume()
-        }
-    }
+    // MARK: Admitting, on the accept queue
 
     private enum Admission {
         case serve
@@ -224,13 +179,7 @@ public final class HTTPServer: @unchecked Sendable {
             if state.open == 0 { state.finished = true }
             return state.open == 0
         }
-        acceptQueue.sync {
-            acceptSource.cancel()
-            if acceptPaused {
-                acceptPaused = false
-                acceptSource.resume()
-            }
-        }
+        acceptor.stop()
         if idle {
             stopped.signal()
         } else {

@@ -13,6 +13,8 @@ import Synchronization
 /// it work (a connection to adopt, an application's answer, stopping) through `execute`, which
 /// wakes it with an eventfd in the same set. (Dispatch's read sources cost a hand-off from its
 /// manager thread and a re-arm on every wake-up: a third of the time a cached answer took.)
+/// (Unchecked Sendable: what other threads use is a Mutex, an Atomic or immutable; the rest
+/// belongs to the worker's thread, which `start` starts, and which alone turns the loop.)
 final class IOWorker: @unchecked Sendable {
     /// How often the worker looks for connections past their deadlines: timeouts take effect
     /// this much late at most.
@@ -28,6 +30,8 @@ final class IOWorker: @unchecked Sendable {
     private let epoll: EpollSet
     private let wakeUp: WakeUpSignal
     private let services: HTTPServices
+    /// The time, for deadlines and how long answers took: ContinuousClock's, but for tests.
+    let now: @Sendable () -> ContinuousClock.Instant
     /// Work handed over by other threads, run by the worker's thread after each batch.
     private let handedOver = Mutex<[@Sendable () -> Void]>([])
     private let finished = DispatchSemaphore(value: 0)
@@ -44,13 +48,17 @@ final class IOWorker: @unchecked Sendable {
     private var unreadInput: Set<UInt64> = []
     private var lastConnectionID: UInt64 = 0
     private var stopping = false
+    private var nextDeadlineCheck: Moment
     private let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
     private let events = UnsafeMutableBufferPointer<epoll_event>.allocate(capacity: eventsPerBatch)
     private var dateField = HTTPDateField()
 
-    /// `name` names its thread (at most 15 bytes).
-    init(name: String, services: HTTPServices) throws(SocketError) {
+    /// `name` names its thread (at most 15 bytes); `now` tells the time.
+    init(name: String, services: HTTPServices,
+         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }) throws(SocketError) {
         self.name = name
+        self.now = now
+        nextDeadlineCheck = Moment(now()) + Self.deadlineCheckInterval
         epoll = try EpollSet()
         do {
             wakeUp = try WakeUpSignal()
@@ -97,7 +105,7 @@ final class IOWorker: @unchecked Sendable {
 
     /// The moment, for the events being handled now.
     func eventTime() -> EventTime {
-        EventTime(instant: .now, dateField: dateField.field(at: time(nil)))
+        EventTime(moment: Moment(now()), dateField: dateField.field(at: time(nil)))
     }
 
     /// From any thread: serves `socket` from now on, or (with a refusal) only writes that and closes.
@@ -159,36 +167,42 @@ final class IOWorker: @unchecked Sendable {
     // MARK: The worker's thread
 
     private func run() {
-        var nextDeadlineCheck = ContinuousClock.now + Self.deadlineCheckInterval
-        while !stopping {
-            let count = epoll.wait(into: events, upTo: unreadInput.isEmpty ? nextDeadlineCheck - .now : .zero)
-            let time = eventTime()
-            var leftOver = unreadInput
-            unreadInput.removeAll(keepingCapacity: true)
-            for event in events[..<count] {
-                let readiness = EpollSet.readiness(of: event)
-                if readiness.token == Self.wakeUpToken {
-                    wakeUp.clear()
-                } else if !leftOver.isEmpty, leftOver.remove(readiness.token) != nil {
-                    serveReady(EpollSet.Readiness(token: readiness.token, readable: true, writable: readiness.writable,
-                                                  hungUp: readiness.hungUp), at: time)
-                } else {
-                    serveReady(readiness, at: time)
-                }
-            }
-            for token in leftOver { serveReady(EpollSet.Readiness(token: token, readable: true, writable: false, hungUp: false), at: time) }
-            // Always, not only on a wake-up: work handed over while the batch ran is taken now.
-            for work in handedOver.withLock({ waiting in defer { waiting = [] }; return waiting }) { work() }
-            if time.instant >= nextDeadlineCheck {
-                checkDeadlines(at: time)
-                nextDeadlineCheck = time.instant + Self.deadlineCheckInterval
-            }
-        }
+        while !stopping { serveBatch(waitingAtMost: Self.deadlineCheckInterval) }
         finished.signal()
     }
 
+    /// One turn of the loop: waits for ready sockets (at most `longest`, not past the next
+    /// deadline check, and not at all while input is left unread), serves them as one batch,
+    /// runs the work handed over, and checks deadlines when that is due. Only the worker's
+    /// thread calls it; a test may turn the loop of a worker it never started.
+    func serveBatch(waitingAtMost longest: Duration) {
+        let timeout = unreadInput.isEmpty ? min(longest, nextDeadlineCheck - Moment(now())) : .zero
+        let count = epoll.wait(into: events, upTo: timeout)
+        let time = eventTime()
+        var leftOver = unreadInput
+        unreadInput.removeAll(keepingCapacity: true)
+        for event in events[..<count] {
+            let readiness = EpollSet.readiness(of: event)
+            if readiness.token == Self.wakeUpToken {
+                wakeUp.clear()
+            } else if !leftOver.isEmpty, leftOver.remove(readiness.token) != nil {
+                serveReady(EpollSet.Readiness(token: readiness.token, readable: true, writable: readiness.writable,
+                                              hungUp: readiness.hungUp), at: time)
+            } else {
+                serveReady(readiness, at: time)
+            }
+        }
+        for token in leftOver { serveReady(EpollSet.Readiness(token: token, readable: true, writable: false, hungUp: false), at: time) }
+        // Always, not only on a wake-up: work handed over while the batch ran is taken now.
+        for work in handedOver.withLock({ waiting in defer { waiting = [] }; return waiting }) { work() }
+        if time.moment >= nextDeadlineCheck {
+            checkDeadlines(at: time)
+            nextDeadlineCheck = time.moment + Self.deadlineCheckInterval
+        }
+    }
+
     private func checkDeadlines(at time: EventTime) {
-        let due = connections.values.filter { connection in connection.deadline.map { $0 <= time.instant } ?? false }
+        let due = connections.values.filter { connection in connection.deadline.map { $0 <= time.moment } ?? false }
         for connection in due { connection.deadlinePassed(at: time) }
     }
 }

@@ -5,6 +5,11 @@ import Glibc
 public struct Socket: Sendable {
     public let descriptor: Int32
 
+    /// Takes over `descriptor`, an open non-blocking stream socket (one of a socketpair).
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
     public enum ReadResult: Equatable {
         case bytes(Int)
         case wouldBlock
