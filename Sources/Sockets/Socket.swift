@@ -5,8 +5,8 @@ import Glibc
 public struct Socket: Sendable {
     public let descriptor: Int32
 
-    /// Takes over `descriptor`, an open non-blocking stream socket (one of a socketpair).
-    public init(descriptor: Int32) {
+    /// Takes over `descriptor`, an open non-blocking stream socket.
+    init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 

@@ -40,12 +40,7 @@ import TestSupport
         // when the server closes the connection.
         let requests = String(repeating: get(), count: 2000)
         Thread { client.send(requests) }.start()
-        var closed = false
-        for _ in 0..<100 where !closed {
-            usleep(50_000)
-            closed = server.server.openConnections == 0
-        }
-        #expect(closed, "closed once it took nothing for the write timeout")
+        #expect(waitUntil { server.server.openConnections == 0 }, "closed once it took nothing for the write timeout")
         // 2,000 requests were sent; only those whose answers fit the output high-water mark and
         // the socket buffers were answered.
         #expect(answered.load(ordering: .relaxed) < 200)

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import Sockets
+@testable import Sockets
 import Synchronization
 @testable import HTTPServer
 
