@@ -96,7 +96,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
         .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
         .testTarget(name: "FileEmbedderTests", dependencies: ["FileEmbedder", "TestSupport"]),
-        .testTarget(name: "SocketsTests", dependencies: ["CLinux", "Sockets"]),
+        .testTarget(name: "SocketsTests", dependencies: ["CLinux", "Sockets", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "Sockets", "TestSupport"]),
         .testTarget(name: "HostStateTests", dependencies: ["HostState", "TestSupport"]),

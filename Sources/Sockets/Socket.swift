@@ -22,64 +22,55 @@ public struct Socket: Sendable {
     /// Opens a listening socket on `host` (a numeric address or a name; `::` serves IPv6 and
     /// IPv4 both) and `port` (0: any free port).
     public static func listen(host: String, port: Int, backlog: Int32) throws(SocketError) -> Socket {
-        var hints = addrinfo()
-        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
-        hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        var results: UnsafeMutablePointer<addrinfo>?
-        let status = getaddrinfo(host, String(port), &hints, &results)
-        guard status == 0, let first = results else {
-            throw SocketError("cannot resolve listen address '\(host)': \(String(cString: gai_strerror(status)))", code: 0)
-        }
-        defer { freeaddrinfo(results) }
-        let descriptor = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard descriptor >= 0 else { throw SocketError("socket") }
-        let listener = Socket(descriptor: descriptor)
-        do throws(SocketError) {
+        try opened(host: host, port: port, flags: AI_PASSIVE, what: "listen address") { (listener, address) throws(SocketError) in
             try listener.setOption(SOL_SOCKET, SO_REUSEADDR, 1)
-            if first.pointee.ai_family == AF_INET6 {
+            if address.ai_family == AF_INET6 {
                 // `::` means every address, IPv4 ones included (as IPv4-mapped IPv6).
                 try listener.setOption(Int32(IPPROTO_IPV6), IPV6_V6ONLY, 0)
             }
-            guard bind(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            guard bind(listener.descriptor, address.ai_addr, address.ai_addrlen) == 0 else {
                 throw SocketError("bind to \(host) port \(port)")
             }
-            guard Glibc.listen(descriptor, backlog) == 0 else { throw SocketError("listen") }
-            try listener.makeNonBlocking()
-        } catch {
-            listener.close()
-            throw error
+            guard Glibc.listen(listener.descriptor, backlog) == 0 else { throw SocketError("listen") }
         }
-        return listener
     }
 
     /// A connection to `host` (a numeric IPv4 or IPv6 address) and `port`, made blocking, then
     /// non-blocking, with TCP_NODELAY: a client's (the load generator's).
     public static func connect(host: String, port: Int) throws(SocketError) -> Socket {
+        try opened(host: host, port: port, flags: AI_NUMERICHOST, what: "address") { (client, address) throws(SocketError) in
+            guard Glibc.connect(client.descriptor, address.ai_addr, address.ai_addrlen) == 0 else {
+                throw SocketError("connect to \(host) port \(port)")
+            }
+            try client.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
+        }
+    }
+
+    /// A stream socket for the first address `host` and `port` resolve to (`flags` beside
+    /// AI_NUMERICSERV), set up by `setUp`, then made non-blocking; closed again if either fails.
+    private static func opened(host: String, port: Int, flags: Int32, what: String,
+                               setUp: (Socket, addrinfo) throws(SocketError) -> Void) throws(SocketError) -> Socket {
         var hints = addrinfo()
-        hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV
+        hints.ai_flags = flags | AI_NUMERICSERV
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var results: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &results)
         guard status == 0, let first = results else {
-            throw SocketError("cannot read the address '\(host)': \(String(cString: gai_strerror(status)))", code: 0)
+            throw SocketError("cannot resolve the \(what) '\(host)': \(String(cString: gai_strerror(status)))", code: 0)
         }
         defer { freeaddrinfo(results) }
         let descriptor = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw SocketError("socket") }
-        let client = Socket(descriptor: descriptor)
+        let socket = Socket(descriptor: descriptor)
         do throws(SocketError) {
-            guard Glibc.connect(descriptor, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
-                throw SocketError("connect to \(host) port \(port)")
-            }
-            try client.setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1)
-            try client.makeNonBlocking()
+            try setUp(socket, first.pointee)
+            try socket.makeNonBlocking()
         } catch {
-            client.close()
+            socket.close()
             throw error
         }
-        return client
+        return socket
     }
 
     /// The port this socket is bound to.

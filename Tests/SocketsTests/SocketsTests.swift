@@ -2,6 +2,7 @@ import CLinux
 import Glibc
 import Sockets
 import Testing
+import TestSupport
 
 @Suite struct SocketsTests {
     @Test func aClientConnectsToAListenerAndTheyTalk() throws {
@@ -9,23 +10,14 @@ import Testing
         defer { listener.close() }
         let client = try Socket.connect(host: "127.0.0.1", port: listener.localPort)
         defer { client.close() }
-        var accepted: (Socket, String)?
-        for _ in 0..<1000 where accepted == nil {
-            accepted = try listener.accept()
-            if accepted == nil { usleep(1000) }
-        }
+        let accepted = try self.accepted(by: listener)
         let (server, address) = try #require(accepted)
         defer { server.close() }
         #expect(address == "127.0.0.1")
         #expect(Array("ping".utf8).withUnsafeBytes { client.write($0) } == 4)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
         defer { buffer.deallocate() }
-        var read = Socket.ReadResult.wouldBlock
-        for _ in 0..<1000 where read == .wouldBlock {
-            read = server.read(into: buffer)
-            if read == .wouldBlock { usleep(1000) }
-        }
-        #expect(read == .bytes(4))
+        #expect(waitForRead(server, buffer) == .bytes(4))
         client.shutDownWriting()
         #expect(waitForRead(server, buffer) == .end)
     }
@@ -35,18 +27,15 @@ import Testing
         defer { listener.close() }
         let client = try Socket.connect(host: "::1", port: listener.localPort)
         defer { client.close() }
-        var accepted: (Socket, String)?
-        for _ in 0..<1000 where accepted == nil {
-            accepted = try listener.accept()
-            if accepted == nil { usleep(1000) }
-        }
+        let accepted = try self.accepted(by: listener)
         let (server, _) = try #require(accepted)
         defer { server.close() }
         let epoll = try EpollSet()
         defer { epoll.close() }
         _ = Array("GET".utf8).withUnsafeBytes { client.write($0) }
         client.shutDownWriting()
-        usleep(10_000) // both are in the server's receive queue before it is watched
+        // Both are in the server's receive queue before it is watched.
+        #expect(waitUntil { Self.polled(server, for: Self.pollPeerFinished) })
         epoll.add(server.descriptor, token: 7, read: true, write: false)
         let events = UnsafeMutableBufferPointer<epoll_event>.allocate(capacity: 4)
         defer { events.deallocate() }
@@ -84,12 +73,32 @@ import Testing
         #expect(throws: SocketError.self) { try NetlinkSocket(protocol: 31, receiveTimeoutSeconds: 1) }
     }
 
-    private func waitForRead(_ socket: Socket, _ buffer: UnsafeMutableRawBufferPointer) -> Socket.ReadResult {
-        for _ in 0..<1000 {
-            let result = socket.read(into: buffer)
-            if result != .wouldBlock { return result }
-            usleep(1000)
+    /// The connection `listener` accepts once the client's arrives.
+    private func accepted(by listener: Socket) throws -> (Socket, String)? {
+        var accepted: (Socket, String)?
+        _ = try waitUntil {
+            accepted = try listener.accept()
+            return accepted != nil
         }
-        return .wouldBlock
+        return accepted
+    }
+
+    /// What reading `socket` gives once it gives anything but "would block".
+    private func waitForRead(_ socket: Socket, _ buffer: UnsafeMutableRawBufferPointer) -> Socket.ReadResult {
+        var result = Socket.ReadResult.wouldBlock
+        _ = waitUntil {
+            result = socket.read(into: buffer)
+            return result != .wouldBlock
+        }
+        return result
+    }
+
+    /// POLLRDHUP (Linux's <poll.h>, under _GNU_SOURCE, which Glibc's module leaves out).
+    private static let pollPeerFinished: Int16 = 0x2000
+
+    /// Whether poll(2), not waiting, reports `events` on `socket`.
+    private static func polled(_ socket: Socket, for events: Int16) -> Bool {
+        var entry = pollfd(fd: socket.descriptor, events: events, revents: 0)
+        return poll(&entry, 1, 0) == 1 && entry.revents & events != 0
     }
 }
