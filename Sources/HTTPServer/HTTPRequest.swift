@@ -14,6 +14,9 @@ public struct HTTPRequest: Sendable, Equatable {
     public let headers: HTTPHeaders
     /// The client's address: `192.0.2.1` or `2001:db8::1` (IPv4-mapped IPv6 shown as such).
     public let remoteAddress: String
+    /// Where the target's `?` is, found once: the path and the query are asked for several times
+    /// a request. Split on bytes: walking Characters costs more than answering a cached request.
+    private let queryMark: String.Index?
 
     public init(method: String, target: String, version: Version, headers: HTTPHeaders, remoteAddress: String) {
         self.method = method
@@ -21,16 +24,16 @@ public struct HTTPRequest: Sendable, Equatable {
         self.version = version
         self.headers = headers
         self.remoteAddress = remoteAddress
+        queryMark = target.utf8.firstIndex(of: UInt8(ascii: "?"))
     }
 
     /// The path part of the target, still percent-encoded.
     public var path: Substring {
-        // Split on bytes: walking Characters costs more than answering a cached request.
-        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[..<$0] } ?? target[...]
+        queryMark.map { target[..<$0] } ?? target[...]
     }
 
     /// The query part of the target without its `?`, still percent-encoded; nil when there is none.
     public var query: Substring? {
-        target.utf8.firstIndex(of: UInt8(ascii: "?")).map { target[target.utf8.index(after: $0)...] }
+        queryMark.map { target[target.utf8.index(after: $0)...] }
     }
 }

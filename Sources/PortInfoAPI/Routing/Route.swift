@@ -3,7 +3,9 @@ import PortInfoReports
 
 /// One of the API's routes: its path as openapi.yaml names it, the methods it answers, how it
 /// answers, whether it reports this host's state, and its handler. `RouteTable` lists them all.
-struct Route: Sendable {
+/// A class: every request takes its route, and a reference is one retain where a copy of the
+/// fields would be five.
+final class Route: Sendable {
     /// How a route's answers are written.
     enum Answers: Sendable {
         /// JSON (compact, or indented with `?pretty`).
@@ -56,17 +58,10 @@ struct Route: Sendable {
     /// `Allow`: the route's methods, and OPTIONS, which every route answers (CORS preflight).
     var allowedMethods: String { (methods + ["OPTIONS"]).joined(separator: ", ") }
 
-    /// The variable segment of `path` (still percent-encoded, "" for a fixed path) when `path` is
-    /// this route's; nil otherwise. Compared as bytes: comparing Substrings with Strings would cost
-    /// more than answering from memory.
-    func segment(of path: Substring) -> Substring? {
-        var contiguous = path
-        guard let start = contiguous.withUTF8(variableStart) else { return nil }
-        return path[path.utf8.index(path.startIndex, offsetBy: start)...]
-    }
-
-    /// Where the variable segment starts in a path of this route's; nil for another path.
-    private func variableStart(in path: UnsafeBufferPointer<UInt8>) -> Int? {
+    /// Where the variable segment starts in `path`'s bytes (its end for a fixed path) when `path`
+    /// is this route's; nil otherwise. Compared as bytes: comparing Substrings with Strings would
+    /// cost more than answering from memory.
+    func variableStart(in path: UnsafeBufferPointer<UInt8>) -> Int? {
         guard hasVariable else { return path.elementsEqual(fixedPart) ? path.count : nil }
         guard path.starts(with: fixedPart), !path[fixedPart.count...].contains(UInt8(ascii: "/")) else { return nil }
         return fixedPart.count

@@ -20,10 +20,15 @@ enum RouteTable {
     /// The route `path` (as sent, still percent-encoded, so that an encoded `/` stays inside its
     /// segment) is one of, and its variable segment; nil when it is none.
     static func route(for path: Substring) -> (route: Route, segment: Substring)? {
-        for route in routes {
-            if let segment = route.segment(of: path) { return (route, segment) }
+        var contiguous = path
+        let found = contiguous.withUTF8 { bytes -> (Route, Int)? in
+            for route in routes {
+                if let start = route.variableStart(in: bytes) { return (route, start) }
+            }
+            return nil
         }
-        return nil
+        guard let (route, start) = found else { return nil }
+        return (route, path[path.utf8.index(path.startIndex, offsetBy: start)...])
     }
 
     /// `path` less its trailing slash, when that is a route's path (`/ports/600/`): where such a
