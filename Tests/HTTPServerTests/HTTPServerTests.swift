@@ -1,54 +1,7 @@
 import Foundation
-import Logging
-import Synchronization
 import Testing
 import TestSupport
 @testable import HTTPServer
-
-/// Answers with what it was asked: `METHOD TARGET`, then each header field on a line.
-let echo: @Sendable (HTTPRequest) -> HTTPResponse = { request in
-    var body = "\(request.method) \(request.target)\n"
-    for (name, value) in request.headers { body += "\(name): \(value)\n" }
-    var headers = HTTPHeaders()
-    headers.add("Content-Type", "text/plain")
-    return HTTPResponse(status: 200, headers: headers, body: Array(body.utf8))
-}
-
-/// A real server on an ephemeral loopback port, shut down when released.
-final class TestServer {
-    let server: HTTPServer
-    let delegate = RecordingDelegate()
-    var port: Int { server.port }
-
-    convenience init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1",
-                     handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse = echo) throws {
-        try self.init(limits: limits, host: host, answering: { request, _ in handler(request) })
-    }
-
-    /// With a handler that may answer later, through its responder.
-    init(limits: HTTPLimits = HTTPLimits(), host: String = "127.0.0.1", workerThreads: Int = 2,
-         answering handler: @escaping HTTPHandler) throws {
-        var configuration = HTTPServerConfiguration()
-        configuration.host = host
-        configuration.port = 0
-        configuration.limits = limits
-        configuration.workerThreads = workerThreads
-        server = try HTTPServer(configuration: configuration, logger: Logger(label: "test"), delegate: delegate, handler: handler)
-        try server.start()
-    }
-
-    deinit {
-        server.shutDown()
-    }
-
-    func client() throws -> RawClient {
-        try RawClient(port: port)
-    }
-}
-
-func get(_ target: String = "/", extra: String = "") -> String {
-    "GET \(target) HTTP/1.1\r\nHost: example.test\r\n\(extra)\r\n"
-}
 
 @Suite struct HTTPServerTests {
     @Test func answersAndKeepsTheConnectionAlive() throws {
@@ -381,56 +334,4 @@ func get(_ target: String = "/", extra: String = "") -> String {
             #expect(client.readResponse()?.status == 200)
         }
     }
-
-    @Test func theDelegateWordsEveryRefusalAndHearsOfEveryResponseAndConnectionOnce() throws {
-        var limits = HTTPLimits()
-        limits.maxConnections = 1
-        let server = try TestServer(limits: limits)
-        let client = try server.client()
-        client.send(get("/observed?x"))
-        #expect(client.readResponse()?.status == 200)
-        let turnedAway = try #require(try server.client().readResponse())
-        #expect(turnedAway.status == 503 && turnedAway.header("X-Refused-By") == "the delegate" && turnedAway.header("Retry-After") == "1")
-        client.send("GET / HTTP/1.1\r\n\r\n") // no Host: the server refuses it
-        let refused = try #require(client.readResponse())
-        #expect(refused.status == 400 && refused.header("X-Refused-By") == "the delegate")
-        #expect(client.isClosedByServer())
-        let expected = ["opened", "sent 200 for GET /observed?x", "rejected", "sent 400 refused", "closed"]
-        #expect(waitUntil { server.delegate.events == expected }, "\(server.delegate.events)")
-    }
-}
-
-/// Words refusals as problem+json saying who wrote them, and keeps what the server tells it, in order.
-final class RecordingDelegate: HTTPServerDelegate {
-    private let recorded = Mutex<[String]>([])
-
-    var events: [String] { recorded.withLock { $0 } }
-
-    func refusal(status: Int, detail: String, retryAfterSeconds: Int?) -> HTTPResponse {
-        var response = Self.problem(HTTPParseError(status: status, detail: detail))
-        if let retryAfterSeconds { response.headers.add("Retry-After", String(retryAfterSeconds)) }
-        return response
-    }
-
-    /// A refusal, as a ConnectionLifecycle takes its refusals.
-    static let problem: @Sendable (HTTPParseError) -> HTTPResponse = { failure in
-        var headers = HTTPHeaders()
-        headers.add("Content-Type", "application/problem+json")
-        headers.add("X-Refused-By", "the delegate")
-        let detail = failure.detail.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        let body = #"{"type":"about:blank","status":\#(failure.status),"detail":"\#(detail)"}"#
-        return HTTPResponse(status: failure.status, headers: headers, body: Array(body.utf8))
-    }
-
-    func sent(_ response: HTTPResponse, for exchange: HTTPExchange, to client: String, after duration: Duration) {
-        let what = switch exchange {
-        case let .answered(request): "for \(request.method) \(request.target)"
-        case .refused: "refused"
-        }
-        recorded.withLock { $0.append("sent \(response.status) \(what)") }
-    }
-
-    func connectionOpened() { recorded.withLock { $0.append("opened") } }
-    func connectionClosed() { recorded.withLock { $0.append("closed") } }
-    func connectionRejected() { recorded.withLock { $0.append("rejected") } }
 }
