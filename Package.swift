@@ -25,7 +25,7 @@ let package = Package(
         // Files of the repository (migrations, the IANA snapshot, knowledge/, openapi.yaml, the
         // widget) turned into Swift source at build time, as each target's `embedded-files`
         // manifest says, so that the binary carries them.
-        .executableTarget(name: "FileEmbedder"),
+        .executableTarget(name: "FileEmbedder", dependencies: ["Basics"]),
         .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["FileEmbedder"]),
         // Helpers every module may use: ASCII digits and hex, text made safe to print, durations,
         // throttled reports, named threads.
@@ -94,7 +94,7 @@ let package = Package(
             path: "Benchmarks/LoadGenerator"
         ),
         .target(name: "TestSupport", dependencies: ["Registry", "HostState"], path: "Tests/TestSupport"),
-        .testTarget(name: "BasicsTests", dependencies: ["Basics"]),
+        .testTarget(name: "BasicsTests", dependencies: ["Basics", "TestSupport"]),
         .testTarget(name: "FileEmbedderTests", dependencies: ["FileEmbedder", "TestSupport"]),
         .testTarget(name: "SocketsTests", dependencies: ["CLinux", "Sockets", "TestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "TestSupport"]),

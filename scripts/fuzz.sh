@@ -78,8 +78,11 @@ embed_files() {
     local module=$1 manifest="${module_folder[$1]}/embedded-files"
     [[ -f $manifest ]] || return 0
     mkdir -p "$build_dir/generated/$module"
-    [[ -x $build_dir/FileEmbedder && $build_dir/FileEmbedder -nt Sources/FileEmbedder/main.swift ]] \
-        || swiftc -swift-version 6 -O Sources/FileEmbedder/main.swift -o "$build_dir/FileEmbedder"
+    # As SwiftPM builds it for the plugin (it imports Basics), into the release build CI shares.
+    if [[ ! -x $build_dir/FileEmbedder ]] || [[ -n $(find Sources/FileEmbedder Sources/Basics -newer "$build_dir/FileEmbedder") ]]; then
+        swift build -c release --product FileEmbedder >&2
+        cp "$(swift build -c release --show-bin-path)/FileEmbedder" "$build_dir/FileEmbedder"
+    fi
     local symbol check files
     while read -r symbol check files; do
         [[ -z $symbol || $symbol == \#* ]] && continue

@@ -5,7 +5,8 @@ import PackagePlugin
 /// so that the binary serves and applies them with nothing beside it. What each target embeds is
 /// its `embedded-files` manifest, a line an embedding: `SYMBOL CHECK FILE...`, the files as paths
 /// from the package's top, `DIR/*.EXT` for a folder's files of that ending in name order; CHECK is
-/// what FileEmbedder holds them to (`-`, `numbered`, `one-snapshot`). scripts/fuzz.sh reads the
+/// what FileEmbedder holds them to (`-`, `numbered`, `one-snapshot`; `+compressed` stores them
+/// compressed). scripts/fuzz.sh reads the
 /// same manifests.
 @main
 struct EmbedFiles: BuildToolPlugin {

@@ -7,6 +7,10 @@
 //   -             nothing beyond being UTF-8 text
 //   numbered      migrations: names NNNN_name.sql counting up from 0001 without a gap
 //   one-snapshot  the IANA snapshot: exactly one file, named service-names-port-numbers-YYYY-MM.csv
+// CHECK+compressed (`one-snapshot+compressed`) stores each file compressed (LZBlock) instead:
+// `let SYMBOL: [(name: String, size: Int, compressed: String)]`, the block's bytes each the
+// Unicode scalar of the same value (mostly ASCII, so the literal stays near the block's size).
+import Basics
 import Foundation
 
 func fail(_ message: String, status: Int32 = 1) -> Never {
@@ -16,7 +20,9 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard arguments.count >= 3 else { fail("usage: FileEmbedder OUTPUT.swift SYMBOL CHECK FILE...", status: 2) }
-let (outputPath, symbol, check) = (arguments[0], arguments[1], arguments[2])
+let (outputPath, symbol) = (arguments[0], arguments[1])
+let compressed = arguments[2].hasSuffix("+compressed")
+let check = compressed ? String(arguments[2].dropLast("+compressed".count)) : arguments[2]
 let inputs = arguments.dropFirst(3).map { URL(fileURLWithPath: $0) }
 
 switch check {
@@ -58,13 +64,20 @@ func swiftLiteral(_ text: String) -> String {
 var source = """
 // Generated at build time by FileEmbedder; do not edit.
 
-let \(symbol): [(name: String, text: String)] = [
+let \(symbol): [(name: String, \(compressed ? "size: Int, compressed" : "text"): String)] = [
 
 """
 for url in inputs {
     guard let data = try? Data(contentsOf: url) else { fail("\(url.path): cannot be read") }
     guard let text = String(data: data, encoding: .utf8) else { fail("\(url.path) is not valid UTF-8") }
-    source += "    (\(swiftLiteral(url.lastPathComponent)), \(swiftLiteral(text))),\n"
+    if compressed {
+        let block = LZBlock.compress([UInt8](data))
+        var scalars = String.UnicodeScalarView()
+        scalars.append(contentsOf: block.map { Unicode.Scalar($0) })
+        source += "    (\(swiftLiteral(url.lastPathComponent)), \(data.count), \(swiftLiteral(String(scalars)))),\n"
+    } else {
+        source += "    (\(swiftLiteral(url.lastPathComponent)), \(swiftLiteral(text))),\n"
+    }
 }
 source += "]\n"
 do {

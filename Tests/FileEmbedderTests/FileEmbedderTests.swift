@@ -43,6 +43,19 @@ import TestSupport
         if !accepted { #expect(result.error.hasPrefix("FileEmbedder: iana/ must hold exactly one service-names-port-numbers-YYYY-MM.csv")) }
     }
 
+    /// The binary carries the snapshot compressed: RegistryTests' EmbeddedSnapshotTests show it
+    /// expands to the file byte for byte.
+    @Test func aCompressedFileIsStoredWithItsSizeInLessRoom() throws {
+        let folder = TemporaryDirectory()
+        let text = String(repeating: "http,80,tcp,World Wide Web HTTP,[Tim_Berners_Lee],,,\n", count: 200)
+        let result = try embed("one-snapshot+compressed", [folder.write("service-names-port-numbers-2026-02.csv", text)], in: folder)
+        #expect(result.status == 0, "\(result.error)")
+        let source = try String(contentsOfFile: folder.path("Out.swift"), encoding: .utf8)
+        #expect(source.contains("let embeddedFiles: [(name: String, size: Int, compressed: String)] = ["))
+        #expect(source.contains("(\"service-names-port-numbers-2026-02.csv\", \(text.utf8.count), \""))
+        #expect(source.utf8.count < text.utf8.count / 10, "\(source.utf8.count) bytes of source for \(text.utf8.count)")
+    }
+
     @Test func aFileThatIsNotUTF8IsRefusedByName() throws {
         let folder = TemporaryDirectory()
         let file = folder.write("latin1.txt", Data([0x63, 0x61, 0x66, 0xE9]))

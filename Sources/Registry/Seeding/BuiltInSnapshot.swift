@@ -1,10 +1,18 @@
+import Basics
+
 /// The IANA registry the binary carries (`iana/` in the repository, embedded at build time), so
 /// that it serves and answers with nothing beside it, on a machine without a network. IANA's
 /// protocol registries are public domain (CC0 1.0 since 2021-11-10); portinfo attributes the data
 /// to IANA with the registry's URL and implies no endorsement.
 public enum BuiltInSnapshot {
-    /// The CSV, byte for byte as IANA published it.
-    public static let csv: String = embeddedSnapshotFiles[0].text
+    /// The CSV, byte for byte as IANA published it: carried compressed (a third of its size),
+    /// expanded when first asked for.
+    public static let csv: String = {
+        let (name, size, compressed) = embeddedSnapshotFiles[0]
+        let block = compressed.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        guard let bytes = LZBlock.decompress(block, size: size) else { fatalError("the built-in \(name) does not expand: the build is broken") }
+        return String(decoding: bytes, as: UTF8.self)
+    }()
     /// When IANA published it: `YYYY-MM`, from the file's name.
     public static let date: String = {
         let name = embeddedSnapshotFiles[0].name // service-names-port-numbers-YYYY-MM.csv
